@@ -1,0 +1,46 @@
+/** Page object for the Backup Manager shell, shared by the console and Electron suites. */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { expect, type Page } from '@playwright/test';
+
+export const screens = [
+  { id: 'dashboard', title: 'Dashboard' },
+  { id: 'data-sources', title: 'Data sources' },
+  { id: 'snapshot-location', title: 'Snapshot location' },
+  { id: 'sessions', title: 'Sessions' },
+  { id: 'troubleshooting', title: 'Troubleshooting' },
+  { id: 'restore', title: 'Restore' },
+] as const;
+
+export const screenshotDir = path.resolve(__dirname, '..', '..', 'test-results', 'screens');
+
+export class AppPage {
+  constructor(readonly page: Page) {}
+
+  navLink(title: string) {
+    return this.page
+      .getByRole('navigation', { name: 'Screens' })
+      .getByRole('link', { name: title, exact: true });
+  }
+
+  async goTo(screen: (typeof screens)[number]) {
+    await this.navLink(screen.title).click();
+    await expect(this.page.locator('main')).toHaveAttribute('data-screen', screen.id);
+    await expect(this.page.getByRole('heading', { level: 2, name: screen.title })).toBeVisible();
+  }
+
+  async expectConnected() {
+    await expect(this.page.getByTestId('link-status')).toHaveText('Connected');
+  }
+
+  fact(id: string) {
+    return this.page.locator(`[data-fact="${id}"] dd`);
+  }
+
+  async screenshot(name: string) {
+    mkdirSync(screenshotDir, { recursive: true });
+    const file = path.join(screenshotDir, `${name}.png`);
+    await this.page.screenshot({ path: file, fullPage: true });
+    return file;
+  }
+}

@@ -1,0 +1,44 @@
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+
+const root = __dirname;
+
+export default defineConfig({
+  main: {
+    build: {
+      // The console and the CLI run the same main-process code under plain Node 20, not only inside Electron.
+      target: 'node20',
+      rolldownOptions: {
+        input: {
+          index: resolve(root, 'src-main/electron/main.ts'),
+          console: resolve(root, 'src-main/console/main.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      // A sandboxed preload cannot require() packages: bundle everything it uses into one CommonJS file.
+      externalizeDeps: false,
+      rolldownOptions: {
+        input: { index: resolve(root, 'src-main/electron/preload.ts') },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(root, 'src-renderer'),
+    resolve: {
+      alias: { '@contract': resolve(root, 'src-main/ipc/contract.ts') },
+    },
+    build: {
+      outDir: resolve(root, 'out/renderer'),
+      // Minified: the console serves this bundle over HTTP and first paint should be quick.
+      minify: true,
+      rolldownOptions: {
+        input: { index: resolve(root, 'src-renderer/index.html') },
+      },
+    },
+    plugins: [react()],
+  },
+});

@@ -1,0 +1,44 @@
+/**
+ * Electron main-process entry: single instance, one window, the contract over ipcMain, the shared app service.
+ */
+import { app, BrowserWindow } from 'electron';
+import { createRealAppService } from '../app/create-app';
+import { createRequestDispatcher } from '../ipc/request-dispatcher';
+import { registerElectronTransport } from './ipc-transport';
+import { type AppWindowOptions, createAppWindow, isTrustedRendererUrl } from './window';
+
+const windowOptions: AppWindowOptions = { devServerUrl: process.env.ELECTRON_RENDERER_URL };
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Backup Manager is running; it gets focused through 'second-instance'.
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    const [window] = BrowserWindow.getAllWindows();
+    if (window) {
+      if (window.isMinimized()) window.restore();
+      window.focus();
+    }
+  });
+
+  app.whenReady().then(() => {
+    const service = createRealAppService('electron');
+    const dispatcher = createRequestDispatcher(service.handlers, {
+      onInternalError: (channel, error) => console.error(`[main] ${channel}: ${String(error)}`),
+    });
+    registerElectronTransport({
+      dispatcher,
+      events: service.events,
+      isTrustedUrl: (url) => isTrustedRendererUrl(url, windowOptions),
+      windows: () => BrowserWindow.getAllWindows(),
+    });
+    createAppWindow(windowOptions);
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createAppWindow(windowOptions);
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+}

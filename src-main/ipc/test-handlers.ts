@@ -1,0 +1,56 @@
+/**
+ * Handlers for transport and dispatcher tests: valid results, and a record of every params object that reached a
+ * handler so tests can prove nothing unvalidated ever does.
+ */
+import type { AppState, RequestChannel, RequestHandlers, SystemOverview } from './contract';
+
+export const sampleOverview: SystemOverview = {
+  hostname: 'test-host',
+  os: {
+    platform: 'linux',
+    distro: 'Debian GNU/Linux',
+    release: '12',
+    codename: 'bookworm',
+    kernel: '6.1.0',
+    arch: 'x64',
+    serverEdition: null,
+  },
+  bootMode: 'uefi',
+  filesystems: [
+    {
+      device: '/dev/sda1',
+      mount: '/',
+      type: 'ext4',
+      sizeBytes: 100,
+      usedBytes: 40,
+      freeBytes: 55,
+      readOnly: false,
+      isSystem: true,
+    },
+  ],
+  collectedAt: '2026-11-25T00:00:00.000Z',
+};
+
+export const sampleState: AppState = {
+  app: { version: '0.0.0-test', mode: 'console' },
+  overview: { status: 'ready', overview: sampleOverview },
+  helper: { state: 'not-installed', detail: 'Not installed.' },
+};
+
+export function recordingHandlers(): {
+  handlers: RequestHandlers;
+  calls: { channel: RequestChannel; params: unknown }[];
+} {
+  const calls: { channel: RequestChannel; params: unknown }[] = [];
+  const handlers: RequestHandlers = {
+    async 'state.get'(params) {
+      calls.push({ channel: 'state.get', params });
+      return sampleState;
+    },
+    async 'system.overview'(params) {
+      calls.push({ channel: 'system.overview', params });
+      return sampleOverview;
+    },
+  };
+  return { handlers, calls };
+}

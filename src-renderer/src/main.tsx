@@ -1,0 +1,21 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createApiClient } from './api/api-client';
+import { AppShell } from './app-shell';
+import { createAppStore } from './store/app-store';
+import { StoreProvider } from './store/store-context';
+import { startSync } from './store/sync';
+import './styles.css';
+
+const store = createAppStore();
+startSync(createApiClient(), store);
+
+const container = document.getElementById('root');
+if (!container) throw new Error('The page has no #root element.');
+createRoot(container).render(
+  <StrictMode>
+    <StoreProvider store={store}>
+      <AppShell />
+    </StoreProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,16 @@
+/** The screens of the app, in navigation order. Routing is by URL hash so both transports work unchanged. */
+export const routes = [
+  { id: 'dashboard', title: 'Dashboard' },
+  { id: 'data-sources', title: 'Data sources' },
+  { id: 'snapshot-location', title: 'Snapshot location' },
+  { id: 'sessions', title: 'Sessions' },
+  { id: 'troubleshooting', title: 'Troubleshooting' },
+  { id: 'restore', title: 'Restore' },
+] as const;
+
+export type RouteId = (typeof routes)[number]['id'];
+
+export function routeFromHash(hash: string): RouteId {
+  const id = hash.replace(/^#\/?/, '');
+  return routes.find((route) => route.id === id)?.id ?? 'dashboard';
+}
