@@ -1,0 +1,47 @@
+/**
+ * Storage behind a repository. The local backend implements it now; SFTP and S3 implement the same interface
+ * later, so nothing above this file may assume a local filesystem.
+ *
+ * Files are identified by type and name, in restic's layout: `config`, `keys/<id>`, `data/<id[0:2]>/<id>`,
+ * `index/<id>`, `snapshots/<id>`, `locks/<id>`. Files are written once and never modified.
+ */
+
+export type FileType = 'config' | 'key' | 'data' | 'index' | 'snapshot' | 'lock';
+
+export interface FileHandle {
+  type: FileType;
+  /** The file's ID (hex), or '' for `config`. */
+  name: string;
+}
+
+export interface FileInfo extends FileHandle {
+  size: number;
+}
+
+export interface Backend {
+  /** A human-readable location (path or URL, without credentials) for messages. */
+  readonly location: string;
+  /** Creates the repository's directory structure; fails with ALREADY_EXISTS when a config is there. */
+  create(): Promise<void>;
+  /** True when `config` exists. */
+  exists(): Promise<boolean>;
+  /** Every file of a type, with its size. Order is unspecified. */
+  list(type: FileType): AsyncIterable<FileInfo>;
+  /** NOT_FOUND when absent. */
+  stat(file: FileHandle): Promise<FileInfo>;
+  /**
+   * Reads `length` bytes at `offset` (the whole file when both are omitted). A negative offset reads from the
+   * end (`offset: -4` = the last 4 bytes). Fails with NOT_FOUND when absent, CORRUPT when the file is shorter
+   * than the range.
+   */
+  read(file: FileHandle, range?: { offset: number; length?: number }): Promise<Buffer>;
+  /**
+   * Writes a complete file atomically: readers never see a partial file, and after the promise resolves the file
+   * is durable (fsynced, directory entry fsynced). Fails with NO_SPACE when the storage is full, leaving nothing
+   * behind.
+   */
+  write(file: FileHandle, data: Uint8Array): Promise<void>;
+  /** Deletes a file; deleting an absent file is not an error. */
+  remove(file: FileHandle): Promise<void>;
+  close(): Promise<void>;
+}
