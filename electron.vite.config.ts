@@ -13,7 +13,10 @@ export default defineConfig({
         input: {
           index: resolve(root, 'src-main/electron/main.ts'),
           console: resolve(root, 'src-main/console/main.ts'),
+          cli: resolve(root, 'src-main/cli/main.ts'),
         },
+        // The CLI is the package's bin: it needs a shebang; the other entries must not have one.
+        output: { banner: (chunk) => (chunk.name === 'cli' && chunk.isEntry ? '#!/usr/bin/env node' : '') },
       },
     },
   },

@@ -21,6 +21,12 @@ if (!app.requestSingleInstanceLock()) {
     }
   });
 
+  // Defence in depth for any web contents, not only our window: no <webview>, no new windows.
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+
   app.whenReady().then(() => {
     const service = createRealAppService('electron');
     const dispatcher = createRequestDispatcher(service.handlers, {

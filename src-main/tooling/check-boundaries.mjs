@@ -23,6 +23,8 @@ export const allowedRoomImports = {
   'src-main/app': ['src-main/ipc'],
   'src-main/console': ['src-main/app', 'src-main/ipc'],
   'src-main/electron': ['src-main/app', 'src-main/ipc'],
+  'src-main/system-state': [],
+  'src-main/cli': ['src-main/engine', 'src-main/system-state', 'src-main/app'],
   'src-main/tooling': [],
   'src-renderer': [],
   e2e: ['src-main/tooling'],

@@ -45,4 +45,5 @@ export function ensureBuild({ quiet = false } = {}) {
   writeFileSync(stampFile, new Date().toISOString());
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) ensureBuild();
+if (process.argv[1] === fileURLToPath(import.meta.url))
+  ensureBuild({ quiet: process.argv.includes('--quiet') });

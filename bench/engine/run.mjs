@@ -1,0 +1,185 @@
+// @ts-check
+/**
+ * `npm run bench:engine`: our engine against the real restic on the same data, in the same run, alternating.
+ * Prints, per operation, the wall-time ratio ours/restic (median of the runs), each side's peak RSS, and the
+ * repository size ratio; plus the physical reference `tar cf - DATA | zstd -1 -T2`.
+ *
+ * Options: --runs N (3), --large-mib N (200: size of each large file), --random-files N (3),
+ *          --system-dir DIR (/usr/share), --work DIR (/var/tmp/bm-bench), --keep (keep repositories).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateDataset, modifyFiles } from './dataset.mjs';
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const password = 'bench password';
+
+/** @param {string} name @param {string} fallback */
+function option(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] ? /** @type {string} */ (process.argv[i + 1]) : fallback;
+}
+
+const runs = Number(option('runs', '3'));
+const work = option('work', '/var/tmp/bm-bench');
+const keep = process.argv.includes('--keep');
+const ourCli = path.join(projectRoot, 'out', 'main', 'cli.js');
+
+/**
+ * Runs a command under GNU time; returns wall seconds and peak RSS (KiB). Throws on failure with its output.
+ * @param {string[]} argv @param {Record<string, string>} env
+ */
+function measure(argv, env = {}) {
+  const timeFile = path.join(work, 'time.out');
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', timeFile, ...argv], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  if (result.status !== 0) {
+    throw new Error(
+      `${argv.join(' ')} failed (${result.status}):\n${result.stderr}\n${result.stdout}`.slice(0, 4000),
+    );
+  }
+  const [seconds, rssKiB] = readFileSync(timeFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
+  return { seconds: seconds ?? Number.NaN, rssKiB: rssKiB ?? Number.NaN };
+}
+
+/** @param {string} dir */
+function sizeOf(dir) {
+  return Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0]);
+}
+
+/** The two tools, driven through their command lines with the same data and the same password. */
+const tools = {
+  restic: {
+    env: (/** @type {string} */ repo) => ({ RESTIC_REPOSITORY: repo, RESTIC_PASSWORD: password }),
+    init: () => ['restic', 'init', '--repository-version', '2'],
+    backup: (/** @type {string} */ data) => ['restic', 'backup', '--quiet', '--no-cache', data],
+    restore: (/** @type {string} */ target) => [
+      'restic',
+      'restore',
+      'latest',
+      '--no-cache',
+      '--target',
+      target,
+    ],
+    check: () => ['restic', 'check', '--read-data', '--no-cache'],
+  },
+  ours: {
+    env: (/** @type {string} */ repo) => ({
+      BACKUP_MANAGER_REPOSITORY: repo,
+      BACKUP_MANAGER_PASSWORD: password,
+    }),
+    init: () => ['node', ourCli, 'init'],
+    backup: (/** @type {string} */ data) => ['node', ourCli, 'backup', '--quiet', data],
+    restore: (/** @type {string} */ target) => ['node', ourCli, 'restore', 'latest', '--target', target],
+    check: () => ['node', ourCli, 'check', '--read-data'],
+  },
+};
+
+/** @typedef {'full' | 'no-change' | '1% changed' | 'restore' | 'check --read-data'} Operation */
+/** @type {Operation[]} */
+const operations = ['full', 'no-change', '1% changed', 'restore', 'check --read-data'];
+/** @typedef {{ seconds: number, rssKiB: number }} Sample */
+/** @type {{ restic: Record<string, Sample[]>, ours: Record<string, Sample[]> }} */
+const samples = { restic: {}, ours: {} };
+/** @type {{ restic: number[], ours: number[] }} */
+const repoSizes = { restic: [], ours: [] };
+
+/** @param {'restic' | 'ours'} tool @param {Operation} op @param {{ seconds: number, rssKiB: number }} sample */
+function record(tool, op, sample) {
+  const list = samples[tool][op] ?? [];
+  list.push(sample);
+  samples[tool][op] = list;
+  console.log(
+    `  ${tool.padEnd(6)} ${op.padEnd(18)} ${sample.seconds.toFixed(2).padStart(7)} s  ${(sample.rssKiB / 1024).toFixed(0).padStart(5)} MiB`,
+  );
+}
+
+/** @param {number[]} values */
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+function main() {
+  execFileSync('node', [path.join(projectRoot, 'src-main', 'tooling', 'ensure-build.mjs')], {
+    stdio: 'inherit',
+  });
+  mkdirSync(work, { recursive: true });
+  const data = generateDataset({
+    dir: path.join(work, 'data'),
+    systemDir: option('system-dir', '/usr/share'),
+    largeMiB: Number(option('large-mib', '200')),
+    randomFiles: Number(option('random-files', '3')),
+  });
+  console.log(
+    `Dataset ${data.dir}: ${(data.bytes / 1e9).toFixed(2)} GB in ${data.files} files; ${runs} runs.`,
+  );
+  console.log(`restic: ${execFileSync('restic', ['version'], { encoding: 'utf8' }).trim()}`);
+
+  for (let run = 1; run <= runs; run++) {
+    console.log(`Run ${run}/${runs}`);
+    // Alternate which tool goes first so page-cache warmth does not favour one side.
+    /** @type {('restic' | 'ours')[]} */
+    const order = run % 2 ? ['restic', 'ours'] : ['ours', 'restic'];
+    const repos = {
+      restic: path.join(work, `repo-restic-${run}`),
+      ours: path.join(work, `repo-ours-${run}`),
+    };
+    for (const tool of order) {
+      rmSync(repos[tool], { recursive: true, force: true });
+      const env = tools[tool].env(repos[tool]);
+      measure(tools[tool].init(), env);
+      record(tool, 'full', measure(tools[tool].backup(data.dir), env));
+      record(tool, 'no-change', measure(tools[tool].backup(data.dir), env));
+    }
+    const changed = modifyFiles(data.dir, 1, run);
+    console.log(`  (modified ${changed} files)`);
+    for (const tool of order) {
+      const env = tools[tool].env(repos[tool]);
+      record(tool, '1% changed', measure(tools[tool].backup(data.dir), env));
+      repoSizes[tool].push(sizeOf(repos[tool]));
+    }
+    for (const tool of order) {
+      const env = tools[tool].env(repos[tool]);
+      const target = path.join(work, `restore-${tool}`);
+      rmSync(target, { recursive: true, force: true });
+      record(tool, 'restore', measure(tools[tool].restore(target), env));
+      rmSync(target, { recursive: true, force: true });
+      record(tool, 'check --read-data', measure(tools[tool].check(), env));
+    }
+    if (!keep) for (const tool of order) rmSync(repos[tool], { recursive: true, force: true });
+  }
+
+  const reference = measure([
+    'bash',
+    '-c',
+    `tar cf - -C ${JSON.stringify(data.dir)} . | zstd -1 -T2 > /dev/null`,
+  ]);
+  console.log('\nResults (median of runs; ratio = ours / restic, lower is better)');
+  console.log('operation            restic s   ours s   ratio   restic RSS   ours RSS   RSS ratio');
+  for (const op of operations) {
+    const r = samples.restic[op] ?? [];
+    const o = samples.ours[op] ?? [];
+    const rs = median(r.map((s) => s.seconds));
+    const os = median(o.map((s) => s.seconds));
+    const rr = Math.max(...r.map((s) => s.rssKiB)) / 1024;
+    const or = Math.max(...o.map((s) => s.rssKiB)) / 1024;
+    console.log(
+      `${op.padEnd(20)} ${rs.toFixed(2).padStart(8)} ${os.toFixed(2).padStart(8)} ${(os / rs).toFixed(2).padStart(7)}` +
+        `   ${rr.toFixed(0).padStart(7)} MiB ${or.toFixed(0).padStart(6)} MiB ${(or / rr).toFixed(2).padStart(9)}`,
+    );
+  }
+  const sizeRatio = median(repoSizes.ours) / median(repoSizes.restic);
+  console.log(
+    `repository size      restic ${(median(repoSizes.restic) / 1e6).toFixed(0)} MB, ours ${(median(repoSizes.ours) / 1e6).toFixed(0)} MB, ratio ${sizeRatio.toFixed(3)}`,
+  );
+  console.log(`reference            tar | zstd -1 -T2: ${reference.seconds.toFixed(2)} s`);
+}
+
+main();
