@@ -1,0 +1,273 @@
+/**
+ * A repository in a local directory, in restic's layout (see backend.ts). Writes are atomic and durable: a temp
+ * file next to the final name, fsync, close, rename, fsync of the directory — so a concurrent reader (or restic)
+ * never sees a partial file and a crash never leaves a half-written file under a real name.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FileHandle as FsFileHandle } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { EngineError, fromNodeError, isEngineError } from '../errors';
+import { isId } from '../ids';
+import type { Backend, FileHandle, FileInfo, FileType } from './backend';
+
+const dirMode = 0o700;
+/** Repository files are write-once; restic makes them read-only. */
+const fileMode = 0o400;
+const tempMarker = '-tmp-';
+
+const typeDirs: Record<Exclude<FileType, 'config'>, string> = {
+  key: 'keys',
+  data: 'data',
+  index: 'index',
+  snapshot: 'snapshots',
+  lock: 'locks',
+};
+
+export class LocalBackend implements Backend {
+  readonly location: string;
+
+  constructor(readonly root: string) {
+    this.location = path.resolve(root);
+  }
+
+  async create(): Promise<void> {
+    if (await this.exists()) {
+      throw new EngineError('ALREADY_EXISTS', `${this.location}: a repository already exists here`);
+    }
+    const dirs = [this.location, ...Object.values(typeDirs).map((d) => path.join(this.location, d))];
+    for (let i = 0; i < 256; i++)
+      dirs.push(path.join(this.location, 'data', i.toString(16).padStart(2, '0')));
+    for (const dir of dirs) {
+      try {
+        await mkdir(dir, { recursive: true, mode: dirMode });
+      } catch (error) {
+        throw fromNodeError(error, dir);
+      }
+    }
+  }
+
+  async exists(): Promise<boolean> {
+    try {
+      await stat(this.filePath({ type: 'config', name: '' }));
+      return true;
+    } catch (error) {
+      const mapped = fromNodeError(error, `${this.location}/config`);
+      if (mapped.code === 'NOT_FOUND') return false;
+      throw mapped;
+    }
+  }
+
+  async *list(type: FileType): AsyncIterable<FileInfo> {
+    if (type === 'config') {
+      if (await this.exists()) yield await this.stat({ type, name: '' });
+      return;
+    }
+    const dir = path.join(this.location, typeDirs[type]);
+    // data/ is split into 256 sub-directories by the first two hex digits of the ID.
+    const dirs =
+      type === 'data'
+        ? (await this.readDir(dir)).filter((d) => /^[0-9a-f]{2}$/.test(d)).map((d) => path.join(dir, d))
+        : [dir];
+    for (const d of dirs) {
+      for (const name of await this.readDir(d)) {
+        // Skip temp files of writes in progress (and anything else that is not a repository file).
+        if (!isId(name)) continue;
+        try {
+          const info = await stat(path.join(d, name));
+          yield { type, name, size: info.size };
+        } catch (error) {
+          const mapped = fromNodeError(error, path.join(d, name));
+          // Removed between readdir and stat (e.g. by a concurrent prune): not part of the listing any more.
+          if (mapped.code !== 'NOT_FOUND') throw mapped;
+        }
+      }
+    }
+  }
+
+  async stat(file: FileHandle): Promise<FileInfo> {
+    const p = this.filePath(file);
+    try {
+      const info = await stat(p);
+      return { type: file.type, name: file.name, size: info.size };
+    } catch (error) {
+      throw fromNodeError(error, p);
+    }
+  }
+
+  async read(file: FileHandle, range?: { offset: number; length?: number }): Promise<Buffer> {
+    const p = this.filePath(file);
+    let handle: FsFileHandle;
+    try {
+      handle = await open(p, 'r');
+    } catch (error) {
+      throw fromNodeError(error, p);
+    }
+    try {
+      const size = (await handle.stat()).size;
+      const { start, length } = resolveRange(p, size, range);
+      const buffer = Buffer.allocUnsafe(length);
+      let done = 0;
+      while (done < length) {
+        const { bytesRead } = await handle.read(buffer, done, length - done, start + done);
+        if (bytesRead === 0) {
+          throw new EngineError('CORRUPT', `${p}: file ended after ${start + done} bytes (truncated?)`);
+        }
+        done += bytesRead;
+      }
+      return buffer;
+    } catch (error) {
+      throw isEngineError(error) ? error : fromNodeError(error, p);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async write(file: FileHandle, data: Uint8Array): Promise<void> {
+    const finalPath = this.filePath(file);
+    const dir = path.dirname(finalPath);
+    const tempPath = `${finalPath}${tempMarker}${randomBytes(6).toString('hex')}`;
+    let handle: FsFileHandle | undefined;
+    try {
+      handle = await this.openNewFile(tempPath, dir);
+      let done = 0;
+      while (done < data.length) {
+        const { bytesWritten } = await handle.write(data, done, data.length - done);
+        done += bytesWritten;
+      }
+      await handle.sync();
+      const written = handle;
+      handle = undefined; // closed below, whether or not close() succeeds
+      await written.close();
+      await rename(tempPath, finalPath);
+    } catch (error) {
+      throw await discardTempFile(handle, tempPath, fromNodeError(error, finalPath));
+    }
+    await syncDirectory(dir);
+  }
+
+  async remove(file: FileHandle): Promise<void> {
+    const p = this.filePath(file);
+    try {
+      // Read-only files cannot be deleted on Windows; restic makes them writable first, and so do we.
+      await chmod(p, 0o600);
+      await unlink(p);
+    } catch (error) {
+      const mapped = fromNodeError(error, p);
+      if (mapped.code !== 'NOT_FOUND') throw mapped;
+    }
+  }
+
+  async close(): Promise<void> {
+    // Nothing is held open between calls.
+  }
+
+  /** The path of a file; rejects names that are not IDs so no caller can reach outside the repository. */
+  filePath(file: FileHandle): string {
+    if (file.type === 'config') return path.join(this.location, 'config');
+    if (!isId(file.name)) {
+      throw new EngineError(
+        'INVALID_ARGUMENT',
+        `not a valid ${file.type} file name: ${JSON.stringify(file.name)}`,
+      );
+    }
+    const dir = path.join(this.location, typeDirs[file.type]);
+    return file.type === 'data'
+      ? path.join(dir, file.name.slice(0, 2), file.name)
+      : path.join(dir, file.name);
+  }
+
+  /** Creates the temp file; creates its directory first when missing (a repository made without data/xx dirs). */
+  private async openNewFile(tempPath: string, dir: string): Promise<FsFileHandle> {
+    try {
+      return await open(tempPath, 'wx', fileMode);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await mkdir(dir, { recursive: true, mode: dirMode });
+      return await open(tempPath, 'wx', fileMode);
+    }
+  }
+
+  private async readDir(dir: string): Promise<string[]> {
+    try {
+      return await readdir(dir);
+    } catch (error) {
+      const mapped = fromNodeError(error, dir);
+      if (mapped.code === 'NOT_FOUND') return [];
+      throw mapped;
+    }
+  }
+}
+
+function resolveRange(
+  what: string,
+  size: number,
+  range: { offset: number; length?: number } | undefined,
+): { start: number; length: number } {
+  if (range === undefined) return { start: 0, length: size };
+  const { offset, length } = range;
+  if (
+    !Number.isSafeInteger(offset) ||
+    (length !== undefined && (!Number.isSafeInteger(length) || length < 0))
+  ) {
+    throw new EngineError('INVALID_ARGUMENT', `${what}: invalid range ${JSON.stringify(range)}`);
+  }
+  const start = offset < 0 ? size + offset : offset;
+  const count = length ?? (offset < 0 ? -offset : size - offset);
+  if (start < 0 || start + count > size) {
+    throw new EngineError(
+      'CORRUPT',
+      `${what}: has ${size} bytes, cannot read ${count} bytes at offset ${offset} (truncated?)`,
+    );
+  }
+  return { start, length: count };
+}
+
+/**
+ * After a failed write: closes and deletes the temp file so a full disk leaves nothing behind. Returns the error to
+ * throw — the original one, with a note when the temp file could not be removed either.
+ */
+async function discardTempFile(
+  handle: FsFileHandle | undefined,
+  tempPath: string,
+  original: EngineError,
+): Promise<EngineError> {
+  const problems: string[] = [];
+  if (handle !== undefined) {
+    try {
+      await handle.close();
+    } catch (error) {
+      problems.push(`closing it failed: ${(error as Error).message}`);
+    }
+  }
+  try {
+    await unlink(tempPath);
+  } catch (error) {
+    // ENOENT: the temp file was never created (open failed) — nothing to clean up.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      problems.push(`removing it failed: ${(error as Error).message}`);
+    }
+  }
+  if (problems.length === 0) return original;
+  return new EngineError(
+    original.code,
+    `${original.message}; temp file ${tempPath}: ${problems.join('; ')}`,
+    {
+      cause: original.cause,
+    },
+  );
+}
+
+/** Makes a rename durable. Windows cannot open directories for fsync; NTFS journals the rename itself. */
+async function syncDirectory(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  let handle: FsFileHandle | undefined;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch (error) {
+    throw fromNodeError(error, dir);
+  } finally {
+    await handle?.close();
+  }
+}

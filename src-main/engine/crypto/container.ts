@@ -1,0 +1,90 @@
+/**
+ * restic's encryption container: `IV(16) ‖ AES-256-CTR(plaintext) ‖ Poly1305-AES tag(16)`.
+ *
+ * The tag is Poly1305 over the ciphertext only (no nonce, no associated data) with the one-time key
+ * `r ‖ AES-128_k(nonce)`. Every function here is a pure function of the key bytes and the data (no shared state),
+ * so the archiver can run it in worker threads.
+ */
+
+import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
+import { poly1305 } from '@noble/ciphers/_poly1305.js';
+import { EngineError } from '../errors';
+import type { MasterKey } from './master-key';
+
+export const ivLength = 16;
+export const macLength = 16;
+/** Bytes a container adds to its plaintext. */
+export const containerOverhead = ivLength + macLength;
+
+export function ciphertextLength(plaintextLength: number): number {
+  return plaintextLength + containerOverhead;
+}
+
+export function plaintextLength(ciphertextLength: number): number {
+  return ciphertextLength - containerOverhead;
+}
+
+/** Encrypts `plaintext` into a fresh container (random nonce). */
+export function encrypt(key: MasterKey, plaintext: Uint8Array): Buffer {
+  let nonce = randomBytes(ivLength);
+  // restic refuses an all-zero nonce; with 128 random bits this loop runs once in practice.
+  while (isAllZero(nonce)) nonce = randomBytes(ivLength);
+  const out = Buffer.allocUnsafe(plaintext.length + containerOverhead);
+  nonce.copy(out, 0);
+  const cipher = createCipheriv('aes-256-ctr', key.encrypt, nonce);
+  let written = ivLength;
+  written += cipher.update(plaintext).copy(out, written);
+  written += cipher.final().copy(out, written);
+  const ciphertext = out.subarray(ivLength, written);
+  out.set(computeTag(key, nonce, ciphertext), written);
+  return out;
+}
+
+/**
+ * Verifies and decrypts a container. A failed MAC (wrong key or damaged data) throws CORRUPT with a message naming
+ * `what` (the file or blob the bytes came from).
+ */
+export function decrypt(key: MasterKey, data: Uint8Array, what: string): Buffer {
+  const plaintext = tryDecrypt(key, data);
+  if (plaintext === null) {
+    if (data.length < containerOverhead) {
+      throw new EngineError('CORRUPT', `${what}: encrypted data too short (${data.length} bytes)`);
+    }
+    throw new EngineError('CORRUPT', `${what}: ciphertext verification failed (damaged data or wrong key)`);
+  }
+  return plaintext;
+}
+
+/**
+ * Like `decrypt`, but returns null when the container does not verify — for callers where a mismatch is an
+ * expected outcome (trying a password against each key file), not an error.
+ */
+export function tryDecrypt(key: MasterKey, data: Uint8Array): Buffer | null {
+  if (data.length < containerOverhead) return null;
+  const nonce = data.subarray(0, ivLength);
+  if (isAllZero(nonce)) return null;
+  const ciphertext = data.subarray(ivLength, data.length - macLength);
+  const tag = data.subarray(data.length - macLength);
+  // Constant-time compare: the MAC check must not leak how many tag bytes matched.
+  if (!timingSafeEqual(computeTag(key, nonce, ciphertext), tag)) return null;
+  const decipher = createDecipheriv('aes-256-ctr', key.encrypt, nonce);
+  const head = decipher.update(ciphertext);
+  const tail = decipher.final();
+  return tail.length === 0 ? head : Buffer.concat([head, tail]);
+}
+
+/** Poly1305-AES: one-time key = `r ‖ AES-128-ECB_k(nonce)`, message = ciphertext. */
+function computeTag(key: MasterKey, nonce: Uint8Array, ciphertext: Uint8Array): Uint8Array {
+  const aes = createCipheriv('aes-128-ecb', key.macK, null);
+  aes.setAutoPadding(false);
+  const s = aes.update(nonce);
+  const oneTimeKey = new Uint8Array(32);
+  oneTimeKey.set(key.macR, 0);
+  oneTimeKey.set(s.subarray(0, 16), 16);
+  return poly1305(ciphertext, oneTimeKey);
+}
+
+function isAllZero(bytes: Uint8Array): boolean {
+  for (const b of bytes) if (b !== 0) return false;
+  return true;
+}

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decrypt } from '../crypto/container';
+import { generateMasterKey } from '../crypto/master-key';
+import { isEngineError } from '../errors';
+import { idOf } from '../ids';
+import type { EncodedBlob } from './blob';
+import { decodeBlob, encodeBlob } from './blob-codec';
+
+const key = generateMasterKey();
+const packId = 'c'.repeat(64);
+
+function describeEncoded(blob: EncodedBlob) {
+  return {
+    type: blob.type,
+    id: blob.id,
+    length: blob.data.length,
+    uncompressedLength: blob.uncompressedLength,
+  };
+}
+
+function corruptMessage(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(isEngineError(error, 'CORRUPT')).toBe(true);
+    return (error as Error).message;
+  }
+  return expect.unreachable('accepted a damaged blob');
+}
+
+const plaintexts = fc.oneof(
+  fc.uint8Array({ maxLength: 3000 }),
+  fc.string({ maxLength: 3000 }).map((s) => Buffer.from(s.repeat(3))),
+);
+
+describe('blob codec', () => {
+  it('round-trips any blob, compressed or not, of either type', () => {
+    fc.assert(
+      fc.property(
+        plaintexts,
+        fc.boolean(),
+        fc.constantFrom('data' as const, 'tree' as const),
+        (pt, compress, type) => {
+          const blob = encodeBlob(key, type, pt, { compress });
+          expect(blob.id).toBe(idOf(pt));
+          expect(blob.type).toBe(type);
+          if (!compress || pt.length === 0) expect(blob.uncompressedLength).toBeUndefined();
+          if (blob.uncompressedLength !== undefined) expect(blob.uncompressedLength).toBe(pt.length);
+          expect(decodeBlob(key, describeEncoded(blob), blob.data, packId)).toEqual(Buffer.from(pt));
+        },
+      ),
+    );
+  });
+
+  it('compresses when it pays, stores raw when it does not, never marks an empty blob compressed', () => {
+    const text = Buffer.from('a fairly compressible line of text\n'.repeat(200));
+    const compressed = encodeBlob(key, 'data', text, { compress: true });
+    expect(compressed.uncompressedLength).toBe(text.length);
+    expect(compressed.data.length).toBeLessThan(text.length / 5);
+    const random = randomBytes(4096);
+    const raw = encodeBlob(key, 'data', random, { compress: true });
+    expect(raw.uncompressedLength).toBeUndefined();
+    expect(decrypt(key, raw.data, 'x')).toEqual(random);
+    expect(encodeBlob(key, 'tree', Buffer.alloc(0), { compress: true }).uncompressedLength).toBeUndefined();
+  });
+
+  it('trusts a caller-supplied ID (the archiver hashes before deduplication)', () => {
+    const pt = Buffer.from('chunk');
+    expect(encodeBlob(key, 'data', pt, { compress: false, id: idOf(pt) }).id).toBe(idOf(pt));
+  });
+
+  it('rejects any flipped bit, a wrong length, a wrong ID and a wrong uncompressed length as CORRUPT', () => {
+    fc.assert(
+      fc.property(plaintexts, fc.nat(), (pt, pos) => {
+        const blob = encodeBlob(key, 'data', pt, { compress: true });
+        const damaged = Buffer.from(blob.data);
+        const at = pos % damaged.length;
+        damaged[at] = (damaged[at] ?? 0) ^ 0x10;
+        const message = corruptMessage(() => decodeBlob(key, describeEncoded(blob), damaged, packId));
+        expect(message).toContain(blob.id);
+        expect(message).toContain(packId);
+      }),
+    );
+    const pt = Buffer.from('hello hello hello hello hello hello hello');
+    const blob = encodeBlob(key, 'tree', pt, { compress: true });
+    expect(blob.uncompressedLength).toBeDefined();
+    const d = describeEncoded(blob);
+    expect(
+      corruptMessage(() => decodeBlob(key, { ...d, length: d.length + 1 }, blob.data, packId)),
+    ).toContain('expected');
+    expect(corruptMessage(() => decodeBlob(key, { ...d, id: 'e'.repeat(64) }, blob.data, packId))).toContain(
+      'not to the blob ID',
+    );
+    expect(
+      corruptMessage(() => decodeBlob(key, { ...d, uncompressedLength: pt.length + 1 }, blob.data, packId)),
+    ).toContain(blob.id);
+    // Compressed payload read as if it were raw: the hash no longer matches.
+    expect(
+      corruptMessage(() => decodeBlob(key, { ...d, uncompressedLength: undefined }, blob.data, packId)),
+    ).toContain(blob.id);
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * Blob encoding: plaintext → (zstd) → encrypt, and back with every check restic's reader makes (MAC, length,
+ * SHA-256 == blob ID). Pure functions of key bytes and data, so they can run in worker threads.
+ */
+import { decrypt, encrypt } from '../crypto/container';
+import type { MasterKey } from '../crypto/master-key';
+import { EngineError } from '../errors';
+import { type Id, idOf } from '../ids';
+import type { BlobType, EncodedBlob } from './blob';
+import { compressZstd, decompressZstd } from './zstd';
+
+export interface EncodeBlobOptions {
+  /** Try zstd (v2 repositories only; v1 headers cannot describe compressed blobs). */
+  compress: boolean;
+  /** The blob ID when the caller already hashed the plaintext (the archiver hashes before dedup). */
+  id?: Id;
+}
+
+/**
+ * Encodes a blob. With `compress`, the payload is zstd-compressed unless that does not make it smaller — then it
+ * is stored raw, which v2 allows (restic itself always compresses). An empty blob is never marked compressed:
+ * `uncompressed_length = 0` would read as "not compressed".
+ */
+export function encodeBlob(
+  key: MasterKey,
+  type: BlobType,
+  plaintext: Uint8Array,
+  options: EncodeBlobOptions,
+): EncodedBlob {
+  const id = options.id ?? idOf(plaintext);
+  if (options.compress && plaintext.length > 0) {
+    const compressed = compressZstd(plaintext);
+    if (compressed.length < plaintext.length) {
+      return { type, id, data: encrypt(key, compressed), uncompressedLength: plaintext.length };
+    }
+  }
+  return { type, id, data: encrypt(key, plaintext) };
+}
+
+/** What the decoder needs to know about a stored blob (a PackedBlob fits). */
+export interface BlobDescription {
+  type: BlobType;
+  id: Id;
+  length: number;
+  uncompressedLength?: number;
+}
+
+/**
+ * Decodes a stored blob: decrypt, decompress when the entry says so (checking the length), and check that the
+ * plaintext hashes to the blob ID. Failures are CORRUPT naming the pack and the blob.
+ */
+export function decodeBlob(key: MasterKey, blob: BlobDescription, data: Uint8Array, packId: Id): Buffer {
+  const what = `${blob.type} blob ${blob.id} in pack ${packId}`;
+  if (data.length !== blob.length) {
+    throw new EngineError('CORRUPT', `${what}: read ${data.length} bytes, expected ${blob.length}`);
+  }
+  const payload = decrypt(key, data, what);
+  const plaintext =
+    blob.uncompressedLength === undefined
+      ? payload
+      : decompressZstd(payload, { what, expectedLength: blob.uncompressedLength });
+  const actual = idOf(plaintext);
+  if (actual !== blob.id) {
+    throw new EngineError('CORRUPT', `${what}: content hashes to ${actual}, not to the blob ID`);
+  }
+  return plaintext;
+}

@@ -1,0 +1,126 @@
+/**
+ * The simple, single-threaded write path: blobs → packers (one per blob type) → pack files → index files.
+ *
+ * Crash-safe order, as restic: a pack file is written (durably) before any index file names it, and `flush()`
+ * writes the index before it returns — so a snapshot saved after `flush()` never references data an index does
+ * not describe, and a crash at any point leaves at worst unreferenced packs (which `restic check` only mentions).
+ * The parallel archiver reuses the pieces (encodeBlob in workers, PackWriter, MasterIndex) the same way.
+ */
+import type { Backend } from '../backend/backend';
+import type { MasterKey } from '../crypto/master-key';
+import { type Id, idOf } from '../ids';
+import type { BlobType, EncodedBlob } from './blob';
+import { encodeBlob } from './blob-codec';
+import type { RepositoryVersion } from './config';
+import { encodeIndexFile, type IndexPack, maxBlobsPerIndexFile } from './index-file';
+import type { MasterIndex } from './master-index';
+import { defaultPackTargetSize, type FinishedPack, PackWriter } from './pack-writer';
+import { encodeUnpacked } from './unpacked-file';
+
+export interface BlobSaverOptions {
+  version: RepositoryVersion;
+  packTargetSize?: number;
+}
+
+export interface SavedBlob {
+  id: Id;
+  /** False when the repository (or this session) already had the blob and nothing was written. */
+  stored: boolean;
+}
+
+export class BlobSaver {
+  private readonly writers: Record<BlobType, PackWriter>;
+  /** Blobs sitting in unfinished packs, keyed `type:id`, so a second copy is not packed twice. */
+  private readonly pending = new Set<string>();
+  /** Packs written but not yet named by an index file. */
+  private unindexed: IndexPack[] = [];
+  private unindexedBlobs = 0;
+  /** Pack writes in progress (saveBlob calls may overlap); flush() waits for them. */
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly backend: Backend,
+    private readonly key: MasterKey,
+    private readonly index: MasterIndex,
+    private readonly options: BlobSaverOptions,
+  ) {
+    const target = options.packTargetSize ?? defaultPackTargetSize;
+    this.writers = { data: new PackWriter(key, 'data', target), tree: new PackWriter(key, 'tree', target) };
+  }
+
+  /** True when the blob is in the index or waiting in a packer. */
+  has(type: BlobType, id: Id): boolean {
+    return this.pending.has(`${type}:${id}`) || this.index.has(type, id);
+  }
+
+  /** Hashes, deduplicates, compresses (v2) and encrypts a blob, and queues it for a pack. */
+  async saveBlob(type: BlobType, plaintext: Uint8Array): Promise<SavedBlob> {
+    const id = idOf(plaintext);
+    if (this.has(type, id)) return { id, stored: false };
+    const encoded = encodeBlob(this.key, type, plaintext, { compress: this.options.version >= 2, id });
+    await this.saveEncoded(encoded);
+    return { id, stored: true };
+  }
+
+  /** Queues an already encoded blob (e.g. from a worker thread); skips it when already known. */
+  async saveEncoded(blob: EncodedBlob): Promise<boolean> {
+    if (this.has(blob.type, blob.id)) return false;
+    const writer = this.writers[blob.type];
+    writer.add(blob);
+    this.pending.add(`${blob.type}:${blob.id}`);
+    if (writer.isFull()) await this.track(this.writePack(writer.finish()));
+    return true;
+  }
+
+  /** Writes every unfinished pack, then one index file naming all packs not yet indexed. */
+  async flush(): Promise<void> {
+    for (const writer of Object.values(this.writers)) {
+      if (writer.count > 0) await this.track(this.writePack(writer.finish()));
+    }
+    await Promise.all(this.inFlight);
+    await this.writeIndex();
+  }
+
+  private async track(write: Promise<void>): Promise<void> {
+    this.inFlight.add(write);
+    try {
+      await write;
+    } finally {
+      this.inFlight.delete(write);
+    }
+  }
+
+  private async writePack(pack: FinishedPack): Promise<void> {
+    try {
+      await this.backend.write({ type: 'data', name: pack.id }, pack.bytes);
+    } catch (error) {
+      // The pack is lost: forget its blobs, so a later save stores them again instead of trusting a missing pack.
+      for (const blob of pack.blobs) this.pending.delete(`${blob.type}:${blob.id}`);
+      throw error;
+    }
+    this.index.addPack(pack.id, pack.blobs);
+    for (const blob of pack.blobs) this.pending.delete(`${blob.type}:${blob.id}`);
+    this.unindexed.push({ id: pack.id, blobs: pack.blobs });
+    this.unindexedBlobs += pack.blobs.length;
+    // Keep index files at restic's size; a long session then also does not hold all entries until the end.
+    if (this.unindexedBlobs >= maxBlobsPerIndexFile) await this.writeIndex();
+  }
+
+  private async writeIndex(): Promise<void> {
+    if (this.unindexed.length === 0) return;
+    // Take the list before awaiting, so packs finished meanwhile go into the next index file, not nowhere.
+    const packs = this.unindexed;
+    const blobCount = this.unindexedBlobs;
+    this.unindexed = [];
+    this.unindexedBlobs = 0;
+    const file = encodeUnpacked(this.key, encodeIndexFile({ supersedes: [], packs }), this.options.version);
+    try {
+      await this.backend.write({ type: 'index', name: file.id }, file.bytes);
+    } catch (error) {
+      // Still unindexed: a later flush() retries them.
+      this.unindexed = [...packs, ...this.unindexed];
+      this.unindexedBlobs += blobCount;
+      throw error;
+    }
+  }
+}

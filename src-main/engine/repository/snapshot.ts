@@ -1,0 +1,90 @@
+/**
+ * Snapshot files (`snapshots/<id>`): one backup's root tree and its metadata. Encoded in restic 0.14's field order
+ * with its `omitempty` rules; fields newer restic versions add (program_version, summary, …) are ignored when read.
+ */
+import { z } from 'zod';
+import { EngineError } from '../errors';
+import { type Id, isId } from '../ids';
+import { isRfc3339 } from './rfc3339';
+
+export interface Snapshot {
+  /** RFC 3339 with fractional seconds (see rfc3339.ts). */
+  time: string;
+  parent?: Id;
+  /** The root tree blob. */
+  tree: Id;
+  /** The backed-up paths (absolute). */
+  paths: string[];
+  hostname?: string;
+  username?: string;
+  uid?: number;
+  gid?: number;
+  excludes?: string[];
+  tags?: string[];
+  /** Set on a snapshot that replaced another one (e.g. after a tag change): the original's ID. */
+  original?: Id;
+}
+
+/** JSON bytes of a snapshot file (no trailing newline, as restic's json.Marshal). */
+export function encodeSnapshot(snapshot: Snapshot): Buffer {
+  // Insertion order is JSON order; empty values are left out exactly where Go's omitempty leaves them out.
+  const json: Record<string, unknown> = { time: snapshot.time };
+  if (snapshot.parent) json.parent = snapshot.parent;
+  json.tree = snapshot.tree;
+  json.paths = snapshot.paths;
+  if (snapshot.hostname) json.hostname = snapshot.hostname;
+  if (snapshot.username) json.username = snapshot.username;
+  if (snapshot.uid) json.uid = snapshot.uid;
+  if (snapshot.gid) json.gid = snapshot.gid;
+  if (snapshot.excludes && snapshot.excludes.length > 0) json.excludes = snapshot.excludes;
+  if (snapshot.tags && snapshot.tags.length > 0) json.tags = snapshot.tags;
+  if (snapshot.original) json.original = snapshot.original;
+  return Buffer.from(JSON.stringify(json), 'utf8');
+}
+
+const id = z.string().refine(isId, 'not an ID');
+const uint32 = z.number().int().min(0).max(0xffff_ffff);
+const stringList = z
+  .array(z.string())
+  .nullish()
+  .transform((v) => v ?? undefined);
+
+const snapshotSchema = z.object({
+  time: z.string().refine(isRfc3339, 'not an RFC 3339 time'),
+  parent: id.nullish(),
+  tree: id,
+  paths: z
+    .array(z.string())
+    .nullish()
+    .transform((v) => v ?? []),
+  hostname: z.string().optional(),
+  username: z.string().optional(),
+  uid: uint32.optional(),
+  gid: uint32.optional(),
+  excludes: stringList,
+  tags: stringList,
+  original: id.nullish(),
+});
+
+/** Validates parsed snapshot JSON. `what` names the snapshot file in error messages. */
+export function decodeSnapshot(json: unknown, what: string): Snapshot {
+  const parsed = snapshotSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new EngineError('CORRUPT', `${what}: invalid snapshot (${z.prettifyError(parsed.error)})`);
+  }
+  const snapshot: Snapshot = { time: parsed.data.time, tree: parsed.data.tree, paths: parsed.data.paths };
+  for (const key of [
+    'parent',
+    'hostname',
+    'username',
+    'uid',
+    'gid',
+    'excludes',
+    'tags',
+    'original',
+  ] as const) {
+    const value = parsed.data[key];
+    if (value !== undefined && value !== null) Object.assign(snapshot, { [key]: value });
+  }
+  return snapshot;
+}
