@@ -1,0 +1,285 @@
+/*
+ * Extended attributes for the backup engine: llistxattr, lgetxattr, lsetxattr and lremovexattr as a Node-API
+ * addon. Node has no xattr API. The l* variants never follow symlinks, so a symlink's own attributes are read and a
+ * link can never redirect the engine to another file. Paths, names and values are raw bytes (Buffers), as on
+ * Linux none of them has to be UTF-8.
+ *
+ * Errors are thrown as Error objects shaped like Node's fs errors: `code` ("ENOTSUP", "ENODATA", "EACCES", …),
+ * `errno` (negative, as in libuv), `syscall`. Deciding which codes matter (restic ignores ENOTSUP and ENODATA)
+ * is left to the TypeScript side.
+ *
+ * Calls are synchronous: each is a single syscall on a path the caller has just lstat-ed.
+ * On platforms other than Linux every function throws ENOTSUP, so `npm ci` still builds on Windows and macOS.
+ */
+#define NAPI_VERSION 8
+#include <node_api.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef __linux__
+#include <sys/types.h>
+#include <sys/xattr.h>
+#endif
+
+#define MAX_ATTEMPTS 8
+
+/* Errno names for the codes these syscalls can return; others are reported as "E<number>". */
+static const char *errno_name(int err, char *fallback, size_t fallback_size) {
+  switch (err) {
+    case EACCES: return "EACCES";
+    case EPERM: return "EPERM";
+    case ENOENT: return "ENOENT";
+    case ENOTDIR: return "ENOTDIR";
+    case ENAMETOOLONG: return "ENAMETOOLONG";
+    case ELOOP: return "ELOOP";
+    case ENOTSUP: return "ENOTSUP"; /* == EOPNOTSUPP on Linux */
+#ifdef ENODATA
+    case ENODATA: return "ENODATA"; /* == ENOATTR */
+#endif
+    case ERANGE: return "ERANGE";
+    case E2BIG: return "E2BIG";
+    case EEXIST: return "EEXIST";
+    case ENOSPC: return "ENOSPC";
+#ifdef EDQUOT
+    case EDQUOT: return "EDQUOT";
+#endif
+    case EROFS: return "EROFS";
+    case EINVAL: return "EINVAL";
+    case EIO: return "EIO";
+    case ENOMEM: return "ENOMEM";
+    case EFAULT: return "EFAULT";
+    case EBADF: return "EBADF";
+    default:
+      snprintf(fallback, fallback_size, "E%d", err);
+      return fallback;
+  }
+}
+
+/* Throws an fs-style error for `err`; returns NULL so callers can `return throw_errno(...)`. */
+static napi_value throw_errno(napi_env env, int err, const char *syscall) {
+  char fallback[16];
+  const char *code = errno_name(err, fallback, sizeof fallback);
+  char message[256];
+  snprintf(message, sizeof message, "%s: %s, %s", code, strerror(err), syscall);
+  napi_value code_value, message_value, error, errno_value, syscall_value;
+  napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &code_value);
+  napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &message_value);
+  napi_create_error(env, code_value, message_value, &error);
+  napi_create_int32(env, -err, &errno_value);
+  napi_set_named_property(env, error, "errno", errno_value);
+  napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &syscall_value);
+  napi_set_named_property(env, error, "syscall", syscall_value);
+  napi_throw(env, error);
+  return NULL;
+}
+
+/* A NUL-terminated copy of a Buffer/Uint8Array argument (path or name). Throws and returns NULL on misuse. */
+static char *c_string_arg(napi_env env, napi_value value, const char *what) {
+  bool is_buffer = false;
+  napi_is_buffer(env, value, &is_buffer);
+  if (!is_buffer) {
+    char message[96];
+    snprintf(message, sizeof message, "%s must be a Buffer", what);
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", message);
+    return NULL;
+  }
+  void *data = NULL;
+  size_t length = 0;
+  napi_get_buffer_info(env, value, &data, &length);
+  if (length == 0 || memchr(data, 0, length) != NULL) {
+    char message[96];
+    snprintf(message, sizeof message, "%s must be non-empty and contain no NUL byte", what);
+    napi_throw_type_error(env, "ERR_INVALID_ARG_VALUE", message);
+    return NULL;
+  }
+  char *copy = malloc(length + 1);
+  if (copy == NULL) {
+    throw_errno(env, ENOMEM, "malloc");
+    return NULL;
+  }
+  memcpy(copy, data, length);
+  copy[length] = '\0';
+  return copy;
+}
+
+static bool get_args(napi_env env, napi_callback_info info, size_t expected, napi_value *argv) {
+  size_t argc = expected;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < expected) {
+    napi_throw_type_error(env, "ERR_MISSING_ARGS", "missing arguments");
+    return false;
+  }
+  return true;
+}
+
+#ifdef __linux__
+
+/* llistxattr(path: Buffer): Buffer[] — the attribute names in the order the kernel lists them. */
+static napi_value list(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!get_args(env, info, 1, argv)) return NULL;
+  char *path = c_string_arg(env, argv[0], "path");
+  if (path == NULL) return NULL;
+  /* The list can grow between the size query and the read (ERANGE): retry a few times. */
+  for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    ssize_t size = llistxattr(path, NULL, 0);
+    if (size < 0) {
+      int err = errno;
+      free(path);
+      return throw_errno(env, err, "llistxattr");
+    }
+    char *names = malloc(size > 0 ? (size_t)size : 1);
+    if (names == NULL) {
+      free(path);
+      return throw_errno(env, ENOMEM, "llistxattr");
+    }
+    ssize_t got = size > 0 ? llistxattr(path, names, (size_t)size) : 0;
+    if (got < 0) {
+      int err = errno;
+      free(names);
+      if (err == ERANGE) continue;
+      free(path);
+      return throw_errno(env, err, "llistxattr");
+    }
+    napi_value result;
+    napi_create_array(env, &result);
+    uint32_t index = 0;
+    for (ssize_t start = 0; start < got;) {
+      size_t length = strnlen(names + start, (size_t)(got - start));
+      if (length > 0) {
+        napi_value name;
+        napi_create_buffer_copy(env, length, names + start, NULL, &name);
+        napi_set_element(env, result, index++, name);
+      }
+      start += (ssize_t)length + 1;
+    }
+    free(names);
+    free(path);
+    return result;
+  }
+  free(path);
+  return throw_errno(env, ERANGE, "llistxattr");
+}
+
+/* lgetxattr(path: Buffer, name: Buffer): Buffer — the value's raw bytes. */
+static napi_value get(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  if (!get_args(env, info, 2, argv)) return NULL;
+  char *path = c_string_arg(env, argv[0], "path");
+  if (path == NULL) return NULL;
+  char *name = c_string_arg(env, argv[1], "name");
+  if (name == NULL) {
+    free(path);
+    return NULL;
+  }
+  napi_value result = NULL;
+  int err = ERANGE;
+  for (int attempt = 0; attempt < MAX_ATTEMPTS && result == NULL; attempt++) {
+    ssize_t size = lgetxattr(path, name, NULL, 0);
+    if (size < 0) {
+      err = errno;
+      break;
+    }
+    char *value = malloc(size > 0 ? (size_t)size : 1);
+    if (value == NULL) {
+      err = ENOMEM;
+      break;
+    }
+    ssize_t got = size > 0 ? lgetxattr(path, name, value, (size_t)size) : 0;
+    if (got >= 0) napi_create_buffer_copy(env, (size_t)got, value, NULL, &result);
+    else err = errno;
+    free(value);
+    if (got < 0 && err != ERANGE) break;
+  }
+  free(name);
+  free(path);
+  return result != NULL ? result : throw_errno(env, err, "lgetxattr");
+}
+
+/* lsetxattr(path: Buffer, name: Buffer, value: Buffer, flags?: number): undefined. */
+static napi_value set(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  size_t argc = 4;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 3) {
+    napi_throw_type_error(env, "ERR_MISSING_ARGS", "lsetxattr needs path, name and value");
+    return NULL;
+  }
+  int32_t flags = 0;
+  if (argc >= 4) {
+    napi_valuetype type;
+    napi_typeof(env, argv[3], &type);
+    if (type != napi_undefined && napi_get_value_int32(env, argv[3], &flags) != napi_ok) {
+      napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "flags must be a number");
+      return NULL;
+    }
+  }
+  bool is_buffer = false;
+  napi_is_buffer(env, argv[2], &is_buffer);
+  if (!is_buffer) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "value must be a Buffer");
+    return NULL;
+  }
+  void *value = NULL;
+  size_t length = 0;
+  napi_get_buffer_info(env, argv[2], &value, &length);
+  char *path = c_string_arg(env, argv[0], "path");
+  if (path == NULL) return NULL;
+  char *name = c_string_arg(env, argv[1], "name");
+  if (name == NULL) {
+    free(path);
+    return NULL;
+  }
+  int rc = lsetxattr(path, name, length > 0 ? value : "", length, flags);
+  int err = errno;
+  free(name);
+  free(path);
+  if (rc != 0) return throw_errno(env, err, "lsetxattr");
+  return NULL;
+}
+
+/* lremovexattr(path: Buffer, name: Buffer): undefined. */
+static napi_value remove_attribute(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  if (!get_args(env, info, 2, argv)) return NULL;
+  char *path = c_string_arg(env, argv[0], "path");
+  if (path == NULL) return NULL;
+  char *name = c_string_arg(env, argv[1], "name");
+  if (name == NULL) {
+    free(path);
+    return NULL;
+  }
+  int rc = lremovexattr(path, name);
+  int err = errno;
+  free(name);
+  free(path);
+  if (rc != 0) return throw_errno(env, err, "lremovexattr");
+  return NULL;
+}
+
+#else /* not Linux */
+
+static napi_value unsupported(napi_env env, napi_callback_info info) {
+  (void)info;
+  return throw_errno(env, ENOTSUP, "xattr");
+}
+#define list unsupported
+#define get unsupported
+#define set unsupported
+#define remove_attribute unsupported
+
+#endif
+
+NAPI_MODULE_INIT() {
+  napi_property_descriptor functions[] = {
+    {"llistxattr", NULL, list, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"lgetxattr", NULL, get, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"lsetxattr", NULL, set, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"lremovexattr", NULL, remove_attribute, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
+  return exports;
+}
