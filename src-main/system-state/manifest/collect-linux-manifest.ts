@@ -1,0 +1,105 @@
+/** Collects the machine manifest of the running Linux machine (lsblk through the runner; the rest from files). */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import os from 'node:os';
+import type { CommandRunner } from '../command-runner/command-runner';
+import { describeResult, succeeded } from '../command-runner/command-runner';
+import { flattenDevices, parseLsblk } from '../platform/linux/lsblk-json';
+import type { MachineManifest } from './machine-manifest';
+import { machineManifestSchema } from './machine-manifest';
+
+export const manifestLsblkArgv = [
+  'lsblk',
+  '--json',
+  '--bytes',
+  '--output',
+  'NAME,PATH,TYPE,SIZE,PTTYPE,FSTYPE,UUID,LABEL,MOUNTPOINTS,MODEL,RM',
+] as const;
+
+export async function collectLinuxManifest(
+  runner: CommandRunner,
+  now = new Date(),
+): Promise<MachineManifest> {
+  const notes: string[] = [];
+  const osRelease = parseOsRelease(
+    await readFile('/etc/os-release', 'utf8').catch((error: NodeJS.ErrnoException) => {
+      notes.push(`OS name unknown: /etc/os-release unreadable (${error.code})`);
+      return '';
+    }),
+  );
+  const lsblk = await runner.run({ argv: manifestLsblkArgv });
+  const devices = succeeded(lsblk) ? parseLsblk(lsblk.stdout) : [];
+  if (!succeeded(lsblk)) notes.push(`disks and filesystems unknown: ${describeResult(lsblk)}`);
+  const all = flattenDevices(devices);
+  const manifest: MachineManifest = {
+    version: 1,
+    collectedAt: now.toISOString(),
+    hostname: os.hostname(),
+    os: {
+      family: 'linux',
+      name: osRelease.PRETTY_NAME ?? osRelease.NAME ?? 'Linux',
+      version: osRelease.VERSION_ID ?? '',
+      id: osRelease.ID ?? null,
+      serverEdition: null,
+    },
+    kernel: os.release(),
+    arch: os.arch(),
+    bootMode: (await isDir('/sys/firmware/efi')) ? 'uefi' : 'bios',
+    disks: devices
+      .filter((d) => d.type === 'disk' && d.sizeBytes > 0)
+      .map((d) => ({
+        name: d.name,
+        path: d.path,
+        sizeBytes: d.sizeBytes,
+        partitionStyle:
+          d.partitionTableType === 'gpt'
+            ? 'gpt'
+            : d.partitionTableType === 'dos'
+              ? 'mbr'
+              : d.partitionTableType === null
+                ? 'none'
+                : 'unknown',
+        model: d.model,
+        removable: d.removable,
+      })),
+    filesystems: all
+      .filter((d) => d.fsType !== null)
+      .map((d) => ({
+        device: d.path ?? d.name,
+        mountpoints: d.mountpoints,
+        type: d.fsType ?? '',
+        uuid: d.uuid,
+        label: d.label,
+      })),
+    networkInterfaces: await networkInterfaces(),
+    cpu: { model: os.cpus()[0]?.model ?? 'unknown', logicalCores: os.cpus().length },
+    notes,
+  };
+  return machineManifestSchema.parse(manifest);
+}
+
+export function parseOsRelease(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^([A-Z_]+)=(?:"(.*)"|(.*))$/.exec(line.trim());
+    if (m) values[m[1] as string] = m[2] ?? m[3] ?? '';
+  }
+  return values;
+}
+
+/** Every interface in /sys/class/net (down ones too: the restore maps configuration by name and MAC). */
+async function networkInterfaces(): Promise<MachineManifest['networkInterfaces']> {
+  const names = await readdir('/sys/class/net').catch(() => Object.keys(os.networkInterfaces()));
+  const result: MachineManifest['networkInterfaces'] = [];
+  for (const name of names.sort()) {
+    const mac = (await readFile(`/sys/class/net/${name}/address`, 'utf8').catch(() => '')).trim();
+    result.push({ name, mac: mac && mac !== '00:00:00:00:00:00' ? mac : null });
+  }
+  return result;
+}
+
+async function isDir(p: string): Promise<boolean> {
+  return stat(p).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}

@@ -1,0 +1,92 @@
+/**
+ * The 2 TB rule: on an MBR disk, sector numbers are 32-bit, so with 512-byte sectors nothing past 2 TiB is
+ * addressable by Windows' dynamic disks. Windows: the used space of each MBR dynamic disk must not exceed 2 TiB.
+ * Linux analogue: on each MBR ("dos") disk holding LVM physical volumes or md members, the span used by
+ * partitions (last sector) must stay within 2 TiB. (Linux itself can address partitions that start below and
+ * end above 2 TiB, but a replacement machine or another OS may not, and the layout cannot be recreated.)
+ * A bigger disk whose used span fits gets a warning: the space beyond 2 TiB is unusable.
+ */
+
+import { formatBytes } from '../platform/linux/linux-components';
+import type { PartitionTable } from '../platform/linux/sfdisk-json';
+import { mbrLvmType, mbrRaidType } from '../platform/linux/sfdisk-json';
+import type { DiskpartDisk } from '../platform/windows/diskpart';
+import type { CheckResult } from './check';
+
+export const mbrLimitBytes = 2 * 1024 ** 4;
+const title = 'Dynamic disks / LVM and md on MBR: 2 TB limit';
+
+export function windowsMbrLimitCheck(disks: readonly DiskpartDisk[]): CheckResult {
+  const mbrDynamic = disks.filter((d) => d.dynamic && !d.gpt && d.status !== 'Missing');
+  const evidence: string[] = [];
+  let status: CheckResult['status'] = 'pass';
+  for (const disk of mbrDynamic) {
+    const used = disk.sizeBytes - disk.freeBytes;
+    evidence.push(
+      `Disk ${disk.number}: MBR dynamic, ${formatBytes(disk.sizeBytes)}, ${formatBytes(used)} used by dynamic volumes`,
+    );
+    if (used > mbrLimitBytes) status = 'fail';
+    else if (disk.sizeBytes > mbrLimitBytes && status === 'pass') status = 'warn';
+  }
+  if (mbrDynamic.length === 0) evidence.push(`${disks.length} disk(s), none is an MBR dynamic disk`);
+  return result(
+    status,
+    evidence,
+    'Convert the disk to GPT (back up, clean, convert gpt in diskpart) or move volumes so that at most 2 TB of each MBR dynamic disk is used.',
+  );
+}
+
+export interface LinuxDiskLayout {
+  disk: string;
+  table: PartitionTable;
+  /** Partitions that hold LVM PVs or md members according to lsblk (besides the MBR type ids). */
+  lvmOrMdPartitions: readonly string[];
+}
+
+export function linuxMbrLimitCheck(
+  layouts: readonly LinuxDiskLayout[],
+  unreadable: readonly string[] = [],
+): CheckResult {
+  const evidence: string[] = [...unreadable];
+  let status: CheckResult['status'] = 'pass';
+  for (const { disk, table, lvmOrMdPartitions } of layouts) {
+    if (table.label !== 'dos') {
+      evidence.push(`${disk}: ${table.label} partition table`);
+      continue;
+    }
+    const members = table.partitions.filter(
+      (p) => p.type === mbrLvmType || p.type === mbrRaidType || lvmOrMdPartitions.includes(p.node),
+    );
+    if (members.length === 0) {
+      evidence.push(`${disk}: MBR, no LVM or md partition`);
+      continue;
+    }
+    const spanBytes = Math.max(...table.partitions.map((p) => (p.start + p.size) * table.sectorSize));
+    evidence.push(
+      `${disk}: MBR with LVM/md on ${members.map((m) => m.node).join(', ')}; partitions end at ${formatBytes(spanBytes)} (${table.sectorSize}-byte sectors)`,
+    );
+    if (spanBytes > mbrLimitBytes) status = 'fail';
+  }
+  if (layouts.length === 0 && unreadable.length === 0) evidence.push('no partitioned disk found');
+  return result(
+    status,
+    evidence,
+    'Move the LVM/md data below 2 TiB or convert the disk to a GPT partition table (sgdisk --mbrtogpt) before relying on this layout for a restore.',
+  );
+}
+
+function result(status: CheckResult['status'], evidence: string[], fix: string): CheckResult {
+  return {
+    id: 'mbr-2tb-limit',
+    status,
+    code: status === 'fail' ? 'MBR_OVER_2TB' : 'OK',
+    title,
+    evidence,
+    fix:
+      status === 'pass'
+        ? ''
+        : status === 'warn'
+          ? `Space beyond 2 TiB on an MBR disk is unusable. ${fix}`
+          : fix,
+  };
+}
