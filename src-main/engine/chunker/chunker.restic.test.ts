@@ -1,7 +1,9 @@
 /**
  * The chunker against the real restic 0.14: restic backs up a directory of edge-case files into a fresh v2
  * repository, and for every file the sha256 IDs of our chunks (with that repository's polynomial) must equal
- * the `content` list restic stored in its tree. Run for two repositories, i.e. two random polynomials.
+ * the `content` list restic stored in its tree. Run for two repositories, i.e. two random polynomials. "Our
+ * chunks" are those of the native-backed `Chunker` the engine uses — whole and streamed — and those of the
+ * JavaScript `ReferenceChunker`.
  */
 import { createReadStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -14,6 +16,7 @@ import { maxChunkSize, minChunkSize, splitIntoChunks } from './chunker';
 import { parseChunkerPolynomial } from './chunker-polynomial';
 import { dataWithoutCuts, seededBytes, seededText } from './chunker-test-data';
 import type { Polynomial } from './gf2-polynomial';
+import { referenceChunkBoundaries } from './reference-chunker';
 
 const MiB = 1024 * 1024;
 
@@ -145,6 +148,11 @@ describe('the chunker reproduces restic 0.14 chunk boundaries', () => {
         expect(await streamedChunkIds(path.join(dataDir, file.name), repo.polynomial), file.name).toEqual(
           ours,
         );
+        const referenceEnds = referenceChunkBoundaries(file.data, repo.polynomial);
+        const referenceIds = referenceEnds.map((end, i) =>
+          idOf(file.data.subarray(referenceEnds[i - 1] ?? 0, end)),
+        );
+        expect(referenceIds, `${file.name} (reference chunker)`).toEqual(ours);
       }
 
       // The data was chosen to hit these cut rules; make sure it did (else the comparison proves less).

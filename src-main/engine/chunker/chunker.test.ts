@@ -1,16 +1,25 @@
 /**
  * The chunker's own properties. Exact agreement with restic is proven in chunker.restic.test.ts; here: the cut
  * rules, independence from how the input is split into buffers, and agreement with a plain byte-at-a-time
- * model of restic's loop on many generated inputs.
+ * model of restic's loop on many generated inputs — for the native-backed `Chunker` the engine uses and for the
+ * JavaScript `ReferenceChunker` it was ported from (native-chunker.test.ts compares the two directly).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chunksOf } from './chunk-stream';
-import { Chunker, chunkBoundaries, maxChunkSize, minChunkSize, splitIntoChunks } from './chunker';
+import {
+  Chunker,
+  type ContentChunker,
+  chunkBoundaries,
+  maxChunkSize,
+  minChunkSize,
+  splitIntoChunks,
+} from './chunker';
 import { randomIrreduciblePolynomial } from './chunker-polynomial';
 import { dataWithoutCuts, seededBytes, seededRandomSource, seededText } from './chunker-test-data';
 import type { Polynomial } from './gf2-polynomial';
 import { fingerprintOf, rabinTablesFor, windowSize } from './rabin-tables';
+import { ReferenceChunker, referenceChunkBoundaries } from './reference-chunker';
 
 const MiB = 1024 * 1024;
 const resticTestPolynomial = 0x3da3358b4dc173n;
@@ -67,9 +76,13 @@ function modelBoundaries(data: Uint8Array, polynomial: Polynomial): number[] {
 }
 
 /** Pushes `data` in pieces of the given sizes (cycled; 0 = an empty push) and collects every cut. */
-function streamedBoundaries(data: Uint8Array, polynomial: Polynomial, pieceSizes: number[]): number[] {
+function streamedBoundaries(
+  data: Uint8Array,
+  polynomial: Polynomial,
+  pieceSizes: number[],
+  chunker: ContentChunker = new Chunker(polynomial),
+): number[] {
   if (!pieceSizes.some((size) => size > 0)) throw new Error('at least one piece size must be > 0');
-  const chunker = new Chunker(polynomial);
   const ends: number[] = [];
   let offset = 0;
   for (let piece = 0; offset < data.length; piece++) {
@@ -176,6 +189,10 @@ describe('the chunker', () => {
             checkChunks(data, ends);
             expect(ends).toEqual(modelBoundaries(data, polynomial));
             expect(streamedBoundaries(data, polynomial, pieces)).toEqual(ends);
+            expect(referenceChunkBoundaries(data, polynomial)).toEqual(ends);
+            expect(streamedBoundaries(data, polynomial, pieces, new ReferenceChunker(polynomial))).toEqual(
+              ends,
+            );
           },
         ),
         {
@@ -277,6 +294,9 @@ describe('the chunker', () => {
     expect(streamedBoundaries(data, resticTestPolynomial, [1])).toEqual(
       chunkBoundaries(data, resticTestPolynomial),
     );
+    expect(
+      streamedBoundaries(data, resticTestPolynomial, [1], new ReferenceChunker(resticTestPolynomial)),
+    ).toEqual(chunkBoundaries(data, resticTestPolynomial));
   });
 
   it('reports cuts as input offsets as they are found, keeping nothing of earlier buffers', () => {

@@ -1,166 +1,91 @@
 /**
- * restic's content-defined chunker (restic/chunker v0.4.0), reimplemented so that our chunk boundaries — and so
- * our data blob IDs — are exactly restic's for the same repository polynomial. That is what makes our backups
- * dedupe against restic's and restic's against ours.
+ * restic's content-defined chunker (restic/chunker v0.4.0): our chunk boundaries — and so our data blob IDs — are
+ * exactly restic's for the same repository polynomial. That is what makes our backups dedupe against restic's and
+ * restic's against ours. The rules are in reference-chunker.ts (the JavaScript reference implementation) and in
+ * restic-format-v2.md §12.
  *
- * The algorithm, per chunk: skip the first MinSize − 64 bytes without hashing; then slide every byte through a
- * 64-byte Rabin fingerprint and cut after a byte when `fp & (2^20 − 1) == 0` or the chunk reached MaxSize — but
- * never before MinSize. At the end of the input the rest is the last chunk; empty input has no chunks.
- *
- * It is a streaming state machine: feed the input in buffers of any size with `push`, which reports the cut
- * offsets found so far; between buffers it keeps only the 64-byte window, the fingerprint and two counters, so
- * memory does not grow with the input and the boundaries do not depend on how the input was split.
+ * `Chunker` runs the byte loop in the hotpath addon (a C port of the reference; 3–5× faster, see
+ * native/measure-hotpath-throughput.ts) and keeps only the input position here. It is a streaming state machine:
+ * feed the input in buffers of any size with `push`, which reports the cut offsets found so far; between buffers
+ * it keeps only the 64-byte window, the fingerprint and two counters, so memory does not grow with the input and
+ * the boundaries do not depend on how the input was split. Without the addon, constructing a Chunker throws
+ * EngineError('IO_ERROR') — never a silent slow path.
  */
+import { type HotpathBinding, loadHotpathAddon } from '../native/hotpath-addon';
 import type { Polynomial } from './gf2-polynomial';
-import { indexShiftInHi, type RabinTables, rabinTablesFor, windowSize } from './rabin-tables';
+import { type RabinTables, rabinTablesFor } from './rabin-tables';
 
-/** No chunk (but a file's last) is shorter than this. */
-export const minChunkSize = 512 * 1024;
-/** No chunk is longer than this. */
-export const maxChunkSize = 8 * 1024 * 1024;
-/** A cut needs the low 20 fingerprint bits zero: on average one cut per MiB of hashed random data. */
-const splitMask = (1 << 20) - 1;
-/** Bytes at the start of every chunk that are not hashed: a cut cannot happen there, and the 64 bytes before
- * MinSize are enough to fill the window for the first possible cut. */
-const skipSize = minChunkSize - windowSize;
-// Module-local copies of imported constants: the hot loop must not read them through a module namespace object,
-// which some transpilers (CommonJS interop) turn every use into.
-const windowLength = windowSize;
-const topByteShift = indexShiftInHi;
+export { maxChunkSize, minChunkSize } from './chunk-limits';
 
-export class Chunker {
-  private readonly tables: RabinTables;
-  /**
-   * The 64 bytes hashed before the next one, oldest first. Only kept current between `push` calls and at chunk
-   * starts; inside a buffer the outgoing byte is read straight from the buffer (no per-byte window writes).
-   */
-  private readonly window = new Uint8Array(windowSize);
-  /** Fingerprint bits 32–52. */
-  private fpHi = 0;
-  /** Fingerprint bits 0–31 (as int32; only its bit pattern matters). */
-  private fpLo = 0;
-  /** Bytes of the current chunk seen so far. */
-  private count = 0;
-  /** Bytes pushed since the start of the input. */
-  private consumed = 0;
-
-  constructor(polynomial: Polynomial) {
-    this.tables = rabinTablesFor(polynomial);
-    this.startChunk();
-  }
-
+/** What every chunker implementation offers (the native-backed `Chunker` and the `ReferenceChunker`). */
+export interface ContentChunker {
   /** Bytes pushed since the start of the current input. */
-  get position(): number {
-    return this.consumed;
-  }
-
+  readonly position: number;
   /**
    * Feeds the next bytes of the input. Returns the cuts found in them as input offsets (each the exclusive end
    * of a chunk), ascending. The chunker does not keep `data`; the caller may reuse it afterwards.
    */
-  push(data: Uint8Array): number[] {
-    // One array type in the hot loop whether the caller passes a Buffer or a plain Uint8Array.
-    const bytes =
-      data.constructor === Uint8Array ? data : new Uint8Array(data.buffer, data.byteOffset, data.length);
-    const cuts: number[] = [];
-    const length = bytes.length;
-    let i = 0;
-    while (i < length) {
-      if (this.count < skipSize) {
-        const step = Math.min(skipSize - this.count, length - i);
-        this.count += step;
-        i += step;
-        continue;
-      }
-      const untilMax = maxChunkSize - this.count;
-      const end = Math.min(length, i + untilMax);
-      // Index of the byte after which the chunk has MinSize bytes; no cut before it.
-      const firstCutIndex = i + (minChunkSize - this.count) - 1;
-      const hit = this.hash(bytes, i, end, firstCutIndex);
-      if (hit >= 0 || end - i === untilMax) {
-        const cut = hit >= 0 ? hit + 1 : end;
-        cuts.push(this.consumed + cut);
-        this.startChunk();
-        i = cut;
-      } else {
-        this.rememberWindow(bytes, i, end);
-        this.count += end - i;
-        i = end;
-      }
-    }
-    this.consumed += length;
-    return cuts;
-  }
-
+  push(data: Uint8Array): number[];
   /**
    * Ends the input. Returns the end offset of the last chunk, or undefined when there is none pending (the input
    * was empty or ended exactly at a cut). The chunker is then ready for a new input (each file starts fresh).
    */
+  finish(): number | undefined;
+}
+
+/** The tables in the layout the addon reads (out[0..255], then mod[0..255], as 64-bit integers), per polynomial. */
+const packedTables = new WeakMap<RabinTables, BigUint64Array>();
+
+function packedTablesFor(polynomial: Polynomial): BigUint64Array {
+  const tables = rabinTablesFor(polynomial);
+  const cached = packedTables.get(tables);
+  if (cached) return cached;
+  const packed = new BigUint64Array(512);
+  for (let b = 0; b < 256; b++) {
+    packed[b] = (BigInt(tables.outHi[b] ?? 0) << 32n) | BigInt(tables.outLo[b] ?? 0);
+    packed[256 + b] = (BigInt(tables.modHi[b] ?? 0) << 32n) | BigInt(tables.modLo[b] ?? 0);
+  }
+  packedTables.set(tables, packed);
+  return packed;
+}
+
+export class Chunker implements ContentChunker {
+  private readonly native: HotpathBinding;
+  private readonly tables: BigUint64Array;
+  /** The addon's chunker state (window, fingerprint, bytes of the current chunk), owned here. */
+  private readonly state: Uint8Array;
+  /** Bytes pushed since the start of the input. */
+  private consumed = 0;
+  /** Input offset of the last cut (0 before the first): the bytes after it are the pending chunk. */
+  private lastCut = 0;
+
+  constructor(polynomial: Polynomial) {
+    this.native = loadHotpathAddon();
+    this.tables = packedTablesFor(polynomial);
+    this.state = new Uint8Array(this.native.chunkerStateSize);
+    this.native.chunkerStart(this.state);
+  }
+
+  get position(): number {
+    return this.consumed;
+  }
+
+  push(data: Uint8Array): number[] {
+    const base = this.consumed;
+    const cuts = this.native.chunkerPush(this.state, this.tables, data);
+    this.consumed += data.length;
+    if (cuts.length === 0) return cuts;
+    const offsets = cuts.map((cut) => base + cut);
+    this.lastCut = offsets[offsets.length - 1] ?? this.lastCut;
+    return offsets;
+  }
+
   finish(): number | undefined {
-    const lastEnd = this.count > 0 ? this.consumed : undefined;
+    const lastEnd = this.consumed > this.lastCut ? this.consumed : undefined;
     this.consumed = 0;
-    this.startChunk();
+    this.lastCut = 0;
+    this.native.chunkerStart(this.state);
     return lastEnd;
-  }
-
-  /**
-   * restic's reset: an empty window and fingerprint, then the byte 0x01 slid in. Its trace leaves the window
-   * after 64 more bytes, before the first possible cut, but it is part of the state, so it is reproduced.
-   */
-  private startChunk(): void {
-    this.window.fill(0);
-    this.window[windowSize - 1] = 1;
-    // Sliding 0x01 into a zero state: out[0] = 0, mod[0] = 0, so fp = 1.
-    this.fpHi = 0;
-    this.fpLo = 1;
-    this.count = 0;
-  }
-
-  /**
-   * Slides bytes[start, end) through the fingerprint. Returns the index of the first byte at or after
-   * `firstCutIndex` after which fp matches the split mask, or -1 (then the fingerprint state is saved).
-   * The hot loop: per byte two table lookups to remove the outgoing byte, two to reduce, no allocation.
-   */
-  private hash(bytes: Uint8Array, start: number, end: number, firstCutIndex: number): number {
-    const { outHi, outLo, modHi, modLo } = this.tables;
-    const window = this.window;
-    let hi = this.fpHi;
-    let lo = this.fpLo;
-    // The first 64 bytes push out the bytes of the saved window; later ones push out bytes of this buffer.
-    const headEnd = Math.min(end, start + windowLength);
-    let j = start;
-    for (; j < headEnd; j++) {
-      const out = window[j - start]!;
-      hi ^= outHi[out]!;
-      lo ^= outLo[out]!;
-      const top = hi >>> topByteShift;
-      hi = ((hi << 8) | (lo >>> 24)) ^ modHi[top]!;
-      lo = ((lo << 8) | bytes[j]!) ^ modLo[top]!;
-      if ((lo & splitMask) === 0 && j >= firstCutIndex) return j;
-    }
-    for (; j < end; j++) {
-      const out = bytes[j - windowLength]!;
-      hi ^= outHi[out]!;
-      lo ^= outLo[out]!;
-      const top = hi >>> topByteShift;
-      hi = ((hi << 8) | (lo >>> 24)) ^ modHi[top]!;
-      lo = ((lo << 8) | bytes[j]!) ^ modLo[top]!;
-      if ((lo & splitMask) === 0 && j >= firstCutIndex) return j;
-    }
-    this.fpHi = hi;
-    this.fpLo = lo;
-    return -1;
-  }
-
-  /** After hashing bytes[start, end) without a cut, the window becomes the last 64 bytes of history. */
-  private rememberWindow(bytes: Uint8Array, start: number, end: number): void {
-    const hashed = end - start;
-    if (hashed >= windowSize) {
-      this.window.set(bytes.subarray(end - windowSize, end));
-    } else {
-      this.window.copyWithin(0, hashed);
-      this.window.set(bytes.subarray(start, end), windowSize - hashed);
-    }
   }
 }
 

@@ -1,5 +1,6 @@
 /**
- * Measures the chunker's single-thread throughput on random data (not a test: timings do not belong in CI).
+ * Measures the chunker's single-thread throughput on random data (not a test: timings do not belong in CI): the
+ * native-backed `Chunker`; native/measure-hotpath-throughput.ts compares it with the JavaScript reference.
  * Run: npx jiti src-main/engine/chunker/measure-chunker-throughput.ts [MiB=256] [bufferMiB=4] [rounds=5] [data]
  * data: `random` (default; ~1/3 of its bytes fall in the unhashed first MinSize − 64 bytes of a chunk) or
  * `periodic` (a random 64-byte pattern repeated: almost never cut, so ~94 % of the bytes are hashed).

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { poly1305 } from '@noble/ciphers/_poly1305.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -90,6 +90,22 @@ describe('encryption container', () => {
     const plaintext = Buffer.from('payload');
     expect(tryDecrypt(key, sealWithNonce(Buffer.alloc(16, 1), plaintext))).toEqual(plaintext);
     expect(tryDecrypt(key, sealWithNonce(Buffer.alloc(16, 0), plaintext))).toBeNull();
+  });
+
+  it('tags exactly as @noble/ciphers Poly1305 over the ciphertext, keyed r ‖ AES-128_k(nonce) (property)', () => {
+    // The container's Poly1305 is native (hotpath addon); the audited pure-JS one is the oracle.
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 70_000 }), (length) => {
+        const sealed = encrypt(key, randomBytes(length));
+        const nonce = sealed.subarray(0, 16);
+        const ciphertext = sealed.subarray(16, sealed.length - 16);
+        const aes = createCipheriv('aes-128-ecb', key.macK, null);
+        aes.setAutoPadding(false);
+        const expected = poly1305(ciphertext, Buffer.concat([key.macR, aes.update(nonce)]));
+        expect(sealed.subarray(sealed.length - 16)).toEqual(Buffer.from(expected));
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('computes Poly1305 over the ciphertext only, keyed r ‖ AES-128_k(nonce) (RFC 8439 vector)', () => {

@@ -2,10 +2,10 @@ import { chmod, link, lstat, mkdir, symlink, writeFile } from 'node:fs/promises'
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineError, isEngineError } from '../../errors';
+import { loadPosixFsAddon, type XattrBinding } from '../../native/posix-fs-addon';
 import { makeTempDir, removeTempDir } from '../../testing/restic-cli';
 import type { Node } from '../node';
 import { createSocket, mkfifo, mknod } from '../testing/fixture-tools';
-import { loadXattrAddon, type XattrBinding } from '../xattr';
 import { baseName, joinPath, nodeFromPath, readDirectoryNames } from './node-from-path';
 import { readExtendedAttributes } from './read-xattrs';
 
@@ -23,7 +23,7 @@ beforeAll(async () => {
   await symlink(Buffer.from([0x74, 0xff, 0x0a]), Buffer.from(path.join(dir, 'link')));
   mkfifo(path.join(dir, 'fifo'));
   closeSocket = await createSocket(path.join(dir, 'sock'));
-  const addon = loadXattrAddon();
+  const addon = loadPosixFsAddon();
   addon.lsetxattr(p('file'), Buffer.from('user.one'), Buffer.from([1, 0, 255]));
   addon.lsetxattr(p('dir'), Buffer.from('user.two'), Buffer.from('2'));
   if (isRoot) addon.lsetxattr(p('link'), Buffer.from('trusted.skip'), Buffer.from('x'));

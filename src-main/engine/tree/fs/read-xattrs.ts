@@ -4,9 +4,10 @@
  * (ENODATA, e.g. removed between list and read) mean "nothing to record"; any other failure — including a missing
  * addon — is reported as a warning for that file, never dropped silently.
  */
+
+import { loadPosixFsAddon, type XattrBinding } from '../../native/posix-fs-addon';
 import { goQuote } from '../go/quote';
 import type { ExtendedAttribute } from '../node';
-import { loadXattrAddon, type XattrBinding } from '../xattr';
 
 export interface XattrReadResult {
   attributes: ExtendedAttribute[];
@@ -28,7 +29,7 @@ const ignoredCodes = new Set(['ENOTSUP', 'EOPNOTSUPP', 'ENODATA', 'ENOATTR']);
 /** Reads all attributes of `path` (not following a symlink). */
 export function readExtendedAttributes(
   path: Buffer,
-  binding: () => XattrBinding = loadXattrAddon,
+  binding: () => XattrBinding = loadPosixFsAddon,
 ): XattrReadResult {
   const where = goQuote(path);
   let addon: XattrBinding;

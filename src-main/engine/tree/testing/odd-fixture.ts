@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { chmod, lchown, link, mkdir, rename, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadXattrAddon } from '../xattr';
+import { loadPosixFsAddon } from '../../native/posix-fs-addon';
 import { createSocket, mkfifo, mknod, setTimes } from './fixture-tools';
 
 const b = (text: string) => Buffer.from(text, 'utf8');
@@ -115,7 +115,7 @@ export async function createOddFixture(root: string): Promise<() => Promise<void
   const closeSocket = await createSocket(at('special', 'socket'));
 
   // Extended attributes on a file and on the directory.
-  const addon = loadXattrAddon();
+  const addon = loadPosixFsAddon();
   await writeFile(at('xattrs', 'file'), 'with xattrs');
   addon.lsetxattr(
     Buffer.from(at('xattrs', 'file')),

@@ -1,10 +1,10 @@
 {
   # Built by the package.json "install" script (npm install / npm ci): node-gyp rebuild in this directory.
-  # Output: build/Release/xattr.node (git-ignored). Node-API only, so the same binary loads in Node and Electron.
+  # Output: build/Release/posix_fs.node (git-ignored). Node-API only, so the same binary loads in Node and Electron.
   "targets": [
     {
-      "target_name": "xattr",
-      "sources": ["xattr.c"],
+      "target_name": "posix_fs",
+      "sources": ["posix-fs.c"],
       "cflags": ["-std=c11", "-Wall", "-Wextra", "-D_GNU_SOURCE"],
       "xcode_settings": { "OTHER_CFLAGS": ["-std=c11", "-Wall", "-Wextra"] }
     }

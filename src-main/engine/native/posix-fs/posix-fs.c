@@ -1,14 +1,18 @@
 /*
- * Extended attributes for the backup engine: llistxattr, lgetxattr, lsetxattr and lremovexattr as a Node-API
- * addon. Node has no xattr API. The l* variants never follow symlinks, so a symlink's own attributes are read and a
- * link can never redirect the engine to another file. Paths, names and values are raw bytes (Buffers), as on
- * Linux none of them has to be UTF-8.
+ * The POSIX filesystem calls the engine needs and Node.js does not offer, as one Node-API addon:
+ * - extended attributes: llistxattr, lgetxattr, lsetxattr, lremovexattr (backup reads them, restore writes them);
+ * - mknod: fifos and block/character devices for restore (Node has no mknod);
+ * - lutimes: utimensat(AT_SYMLINK_NOFOLLOW) with whole nanoseconds (Node's utimes/lutimes take doubles, which
+ *   cannot carry the nanoseconds of a 2020s timestamp, and restic restores times exactly).
+ * Every call works on the path itself and never follows a final symlink (l* variants, AT_SYMLINK_NOFOLLOW; mknod
+ * creates and never follows), so a link can never redirect the engine to another file. Paths, names and values
+ * are raw bytes (Buffers), as on Linux none of them has to be UTF-8.
  *
  * Errors are thrown as Error objects shaped like Node's fs errors: `code` ("ENOTSUP", "ENODATA", "EACCES", …),
  * `errno` (negative, as in libuv), `syscall`. Deciding which codes matter (restic ignores ENOTSUP and ENODATA)
  * is left to the TypeScript side.
  *
- * Calls are synchronous: each is a single syscall on a path the caller has just lstat-ed.
+ * Calls are synchronous: each is a single syscall on a path the caller has just created or lstat-ed.
  * On platforms other than Linux every function throws ENOTSUP, so `npm ci` still builds on Windows and macOS.
  */
 #define NAPI_VERSION 8
@@ -20,6 +24,9 @@
 #include <string.h>
 
 #ifdef __linux__
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/xattr.h>
 #endif
@@ -52,6 +59,8 @@ static const char *errno_name(int err, char *fallback, size_t fallback_size) {
     case ENOMEM: return "ENOMEM";
     case EFAULT: return "EFAULT";
     case EBADF: return "EBADF";
+    case ENOTEMPTY: return "ENOTEMPTY";
+    case EISDIR: return "EISDIR";
     default:
       snprintf(fallback, fallback_size, "E%d", err);
       return fallback;
@@ -116,6 +125,38 @@ static bool get_args(napi_env env, napi_callback_info info, size_t expected, nap
 }
 
 #ifdef __linux__
+
+/* An integer argument given as a Number or a BigInt (uint64 fields such as st_rdev arrive as BigInt). */
+static bool int64_arg(napi_env env, napi_value value, const char *what, int64_t *out) {
+  napi_valuetype type;
+  napi_typeof(env, value, &type);
+  if (type == napi_bigint) {
+    bool lossless = false;
+    napi_get_value_bigint_int64(env, value, out, &lossless);
+    if (lossless) return true;
+    /* Values above INT64_MAX (a uint64 device number) keep their bits. */
+    uint64_t unsigned_value = 0;
+    napi_get_value_bigint_uint64(env, value, &unsigned_value, &lossless);
+    if (lossless) {
+      *out = (int64_t)unsigned_value;
+      return true;
+    }
+  } else if (type == napi_number) {
+    double number = 0;
+    napi_get_value_double(env, value, &number);
+    /* The range check comes first: converting NaN or an out-of-range double to int64_t is undefined. */
+    if (number >= -9223372036854775808.0 && number < 9223372036854775808.0 &&
+        number == (double)(int64_t)number) {
+      *out = (int64_t)number;
+      return true;
+    }
+  }
+  char message[96];
+  snprintf(message, sizeof message, "%s must be an integer (Number or BigInt) that fits 64 bits", what);
+  napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", message);
+  return false;
+}
+
 
 /* llistxattr(path: Buffer): Buffer[] — the attribute names in the order the kernel lists them. */
 static napi_value list(napi_env env, napi_callback_info info) {
@@ -260,16 +301,66 @@ static napi_value remove_attribute(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * mknod(path: Buffer, mode: number, device: number | bigint): undefined — `mode` holds the type (S_IFIFO,
+ * S_IFCHR, S_IFBLK) and the permission bits (the umask applies, as for mknod(2)); `device` is the raw st_rdev.
+ */
+static napi_value make_node(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (!get_args(env, info, 3, argv)) return NULL;
+  int64_t mode = 0, device = 0;
+  if (!int64_arg(env, argv[1], "mode", &mode) || !int64_arg(env, argv[2], "device", &device)) return NULL;
+  char *path = c_string_arg(env, argv[0], "path");
+  if (path == NULL) return NULL;
+  int rc = mknod(path, (mode_t)mode, (dev_t)(uint64_t)device);
+  int err = errno;
+  free(path);
+  if (rc != 0) return throw_errno(env, err, "mknod");
+  return NULL;
+}
+
+/*
+ * lutimes(path: Buffer, atimeSec, atimeNsec, mtimeSec, mtimeNsec): undefined — utimensat(2) on the path itself
+ * (AT_SYMLINK_NOFOLLOW), seconds as Number or BigInt (may be negative), nanoseconds 0..999999999.
+ */
+static napi_value set_times(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  if (!get_args(env, info, 5, argv)) return NULL;
+  int64_t values[4];
+  const char *names[4] = {"atimeSec", "atimeNsec", "mtimeSec", "mtimeNsec"};
+  for (int i = 0; i < 4; i++) {
+    if (!int64_arg(env, argv[i + 1], names[i], &values[i])) return NULL;
+  }
+  if (values[1] < 0 || values[1] > 999999999 || values[3] < 0 || values[3] > 999999999) {
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "nanoseconds must be within 0..999999999");
+    return NULL;
+  }
+  char *path = c_string_arg(env, argv[0], "path");
+  if (path == NULL) return NULL;
+  struct timespec times[2];
+  times[0].tv_sec = (time_t)values[0];
+  times[0].tv_nsec = (long)values[1];
+  times[1].tv_sec = (time_t)values[2];
+  times[1].tv_nsec = (long)values[3];
+  int rc = utimensat(AT_FDCWD, path, times, AT_SYMLINK_NOFOLLOW);
+  int err = errno;
+  free(path);
+  if (rc != 0) return throw_errno(env, err, "utimensat");
+  return NULL;
+}
+
 #else /* not Linux */
 
 static napi_value unsupported(napi_env env, napi_callback_info info) {
   (void)info;
-  return throw_errno(env, ENOTSUP, "xattr");
+  return throw_errno(env, ENOTSUP, "posix-fs");
 }
 #define list unsupported
 #define get unsupported
 #define set unsupported
 #define remove_attribute unsupported
+#define make_node unsupported
+#define set_times unsupported
 
 #endif
 
@@ -279,6 +370,8 @@ NAPI_MODULE_INIT() {
     {"lgetxattr", NULL, get, NULL, NULL, NULL, napi_enumerable, NULL},
     {"lsetxattr", NULL, set, NULL, NULL, NULL, napi_enumerable, NULL},
     {"lremovexattr", NULL, remove_attribute, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"mknod", NULL, make_node, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"lutimes", NULL, set_times, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
   return exports;

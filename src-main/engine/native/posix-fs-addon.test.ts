@@ -1,0 +1,100 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isEngineError } from '../errors';
+import { makeTempDir, removeTempDir } from '../testing/restic-cli';
+import {
+  loadPosixFsAddon,
+  loadPosixFsAddonFrom,
+  posixFsAddonCandidates,
+  posixFsAddonEnvVariable,
+} from './posix-fs-addon';
+
+const built = path.join('src-main', 'engine', 'native', 'posix-fs', 'build', 'Release', 'posix_fs.node');
+let dir: string;
+
+beforeAll(async () => {
+  dir = await makeTempDir('posix-fs-loader');
+});
+afterAll(() => removeTempDir(dir));
+
+function loadError(candidates: string[]): string {
+  try {
+    loadPosixFsAddonFrom(candidates);
+  } catch (error) {
+    if (isEngineError(error, 'IO_ERROR')) return error.message;
+    throw error;
+  }
+  throw new Error('expected the load to fail');
+}
+
+describe('posixFsAddonCandidates', () => {
+  it('finds the build output from the source tree (vitest)', () => {
+    const candidates = posixFsAddonCandidates({
+      moduleDir: '/repo/src-main/engine/native',
+      resourcesPath: undefined,
+      env: {},
+    });
+    expect(candidates).toContain(path.join('/repo', built));
+  });
+
+  it('finds it from the electron-vite build in a checkout (out/main and out/main/chunks)', () => {
+    for (const moduleDir of ['/repo/out/main', '/repo/out/main/chunks']) {
+      expect(posixFsAddonCandidates({ moduleDir, resourcesPath: undefined, env: {} })).toContain(
+        path.join('/repo', built),
+      );
+    }
+  });
+
+  it('looks in the packaged app resources first', () => {
+    const candidates = posixFsAddonCandidates({
+      moduleDir: '/opt/Backup Manager/resources/app.asar/out/main/chunks',
+      resourcesPath: '/opt/Backup Manager/resources',
+      env: {},
+    });
+    expect(candidates[0]).toBe('/opt/Backup Manager/resources/native/posix_fs.node');
+  });
+
+  it('uses only the explicit override when it is set', () => {
+    const candidates = posixFsAddonCandidates({
+      moduleDir: '/repo/src-main/engine/native',
+      resourcesPath: '/res',
+      env: { [posixFsAddonEnvVariable]: '/custom/posix_fs.node' },
+    });
+    expect(candidates).toEqual(['/custom/posix_fs.node']);
+  });
+});
+
+describe('loading the addon', () => {
+  it('loads the built addon from the source tree', () => {
+    const addon = loadPosixFsAddon();
+    expect(typeof addon.llistxattr).toBe('function');
+    expect(typeof addon.mknod).toBe('function');
+    expect(typeof addon.lutimes).toBe('function');
+    expect(loadPosixFsAddon()).toBe(addon);
+  });
+
+  it('fails loudly, naming every place searched, when the addon is missing', () => {
+    const message = loadError([path.join(dir, 'a', 'posix_fs.node'), path.join(dir, 'b', 'posix_fs.node')]);
+    expect(message).toContain('POSIX filesystem addon (xattrs, mknod, exact times) could not be loaded');
+    expect(message).toContain(`${path.join(dir, 'a', 'posix_fs.node')}: not found`);
+    expect(message).toContain(`${path.join(dir, 'b', 'posix_fs.node')}: not found`);
+    expect(message).toContain('node-gyp rebuild');
+  });
+
+  it('reports a file that is not a loadable addon', async () => {
+    await mkdir(path.join(dir, 'broken'), { recursive: true });
+    const broken = path.join(dir, 'broken', 'posix_fs.node');
+    await writeFile(broken, 'this is not a shared object');
+    expect(loadError([broken])).toMatch(/broken\/posix_fs\.node: .*(invalid ELF header|file too short)/);
+  });
+
+  it('reports a module without all of the addon functions (e.g. an outdated build)', async () => {
+    const impostor = path.join(dir, 'impostor.js');
+    await writeFile(
+      impostor,
+      'module.exports = { llistxattr() {}, lgetxattr() {}, lsetxattr() {}, lremovexattr() {} };',
+    );
+    expect(loadError([impostor])).toContain('not the posix-fs addon');
+  });
+});
