@@ -1,6 +1,6 @@
 /** `backup-manager snapshot-location list|get|set PATH [--json]`. */
 
-import { formatBytes } from '../../system-state/platform/linux/linux-components';
+import { formatBytes } from '../../system-state/format-bytes';
 import { UsageError } from '../cli-args';
 import type { CliCommand } from '../cli-command';
 import { systemStateFor } from './system-state-context';

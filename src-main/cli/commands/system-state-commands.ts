@@ -1,7 +1,7 @@
 /** `backup-manager system-state components|estimate|preflight|diagnose [--json]`. */
 
 import { reportText } from '../../system-state/diagnostics/diagnostic-report';
-import { formatBytes } from '../../system-state/platform/linux/linux-components';
+import { formatBytes } from '../../system-state/format-bytes';
 import type { CheckResult } from '../../system-state/preflight/check';
 import { optionValue } from '../cli-args';
 import type { CliCommand } from '../cli-command';

@@ -4,7 +4,7 @@
  * text — with secrets removed (see redact.ts).
  */
 
-import { formatBytes } from '../platform/linux/linux-components';
+import { formatBytes } from '../format-bytes';
 import type { CheckResult } from '../preflight/check';
 import { redactDeep, secretValuesFrom } from './redact';
 

@@ -7,9 +7,10 @@
  * - pass otherwise.
  * The fix names the local drive with the most free space, when another one would pass.
  */
+
+import { formatBytes } from '../format-bytes';
 import type { LocationCandidate } from '../location/snapshot-location';
 import { failRatio, warnRatio } from '../location/snapshot-location';
-import { formatBytes } from '../platform/linux/linux-components';
 import type { CheckResult } from './check';
 
 export interface FreeSpaceInput {

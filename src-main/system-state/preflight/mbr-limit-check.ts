@@ -7,7 +7,7 @@
  * A bigger disk whose used span fits gets a warning: the space beyond 2 TiB is unusable.
  */
 
-import { formatBytes } from '../platform/linux/linux-components';
+import { formatBytes } from '../format-bytes';
 import type { PartitionTable } from '../platform/linux/sfdisk-json';
 import { mbrLvmType, mbrRaidType } from '../platform/linux/sfdisk-json';
 import type { DiskpartDisk } from '../platform/windows/diskpart';

@@ -6,7 +6,7 @@
 import type { CommandRunner } from '../command-runner/command-runner';
 import { describeResult, succeeded } from '../command-runner/command-runner';
 import { isSystemStateError, SystemStateError } from '../errors';
-import { formatBytes } from '../platform/linux/linux-components';
+import { formatBytes } from '../format-bytes';
 import { parseLogicalVolumes } from '../platform/linux/lvm-report';
 import { BtrfsProvider } from '../snapshots/btrfs-provider';
 import { LvmProvider, lvsArgv } from '../snapshots/lvm-provider';

@@ -10,6 +10,7 @@ import { addEstimates } from '../../catalog/component';
 import { measureTree } from '../../catalog/tree-size';
 import type { CommandRunner } from '../../command-runner/command-runner';
 import { describeResult, succeeded } from '../../command-runner/command-runner';
+import { formatBytes } from '../../format-bytes';
 import { linuxComponentDefinitions } from './linux-component-definitions';
 import { parseLsblk } from './lsblk-json';
 
@@ -228,15 +229,4 @@ async function exists(p: string): Promise<boolean> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw error;
   }
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }

@@ -10,7 +10,7 @@ import { addEstimates } from '../../catalog/component';
 import { measureTree } from '../../catalog/tree-size';
 import type { CommandRunner } from '../../command-runner/command-runner';
 import { describeResult, succeeded } from '../../command-runner/command-runner';
-import { formatBytes } from '../linux/linux-components';
+import { formatBytes } from '../../format-bytes';
 import { parseDiskpartDisks } from './diskpart';
 import { parsePowerShellList } from './powershell-objects';
 import { windowsComponentDefinitions } from './windows-component-definitions';
