@@ -9,6 +9,8 @@ export default defineConfig({
   test: {
     include: ['src-main/**/*.test.{ts,tsx}', 'src-renderer/**/*.test.{ts,tsx}'],
     environment: 'node',
+    // Builds out/ when sources changed: tests of engine worker threads and of the CLI binary run the build.
+    globalSetup: ['src-main/tooling/vitest-global-setup.mjs'],
     // Integration tests start real servers and tools; give them room without hiding hangs.
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -2,7 +2,24 @@
  * Every `backup-manager` subcommand. Add a command by creating its file in this folder and listing it here.
  */
 import type { CliCommand } from '../cli-command';
+import { backupCommand } from './backup-command';
+import { catCommand } from './cat-command';
+import { initCommand } from './init-command';
+import { keyCommands } from './key-commands';
+import { lsCommand } from './ls-command';
+import { restoreCommand } from './restore-command';
 import { snapshotLocationCommands } from './snapshot-location-commands';
+import { snapshotsCommand } from './snapshots-command';
 import { systemStateCommands } from './system-state-commands';
 
-export const commands: readonly CliCommand[] = [...systemStateCommands, ...snapshotLocationCommands];
+export const commands: readonly CliCommand[] = [
+  initCommand,
+  backupCommand,
+  snapshotsCommand,
+  restoreCommand,
+  lsCommand,
+  catCommand,
+  ...keyCommands,
+  ...systemStateCommands,
+  ...snapshotLocationCommands,
+];

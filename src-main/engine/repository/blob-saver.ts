@@ -72,6 +72,15 @@ export class BlobSaver {
     return true;
   }
 
+  /**
+   * An index checkpoint: one index file naming the packs written so far (unfinished packs stay open). After a
+   * crash, the next backup finds these packs through the index and does not upload their blobs again.
+   */
+  async checkpoint(): Promise<void> {
+    await Promise.all(this.inFlight);
+    await this.writeIndex();
+  }
+
   /** Writes every unfinished pack, then one index file naming all packs not yet indexed. */
   async flush(): Promise<void> {
     for (const writer of Object.values(this.writers)) {

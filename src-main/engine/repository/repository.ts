@@ -7,7 +7,7 @@ import { decrypt, encrypt } from '../crypto/container';
 import { generateMasterKey, type MasterKey } from '../crypto/master-key';
 import { EngineError, isEngineError } from '../errors';
 import type { Id } from '../ids';
-import type { BlobType } from './blob';
+import type { BlobType, EncodedBlob } from './blob';
 import { decodeBlob } from './blob-codec';
 import { BlobSaver, type SavedBlob } from './blob-saver';
 import { decodeConfig, encodeConfig, newRepositoryConfig, type RepositoryConfig } from './config';
@@ -148,6 +148,21 @@ export class Repository {
   /** Queues a blob for writing (deduplicated against the index); call `flush()` to make it durable. */
   saveBlob(type: BlobType, plaintext: Uint8Array): Promise<SavedBlob> {
     return this.blobSaver().saveBlob(type, plaintext);
+  }
+
+  /** True when the blob is in the index or queued in a pack of this instance. */
+  hasBlob(type: BlobType, id: Id): boolean {
+    return this.saver ? this.saver.has(type, id) : this.index.has(type, id);
+  }
+
+  /** Queues a blob encoded elsewhere (a worker thread); false when the repository already had it. */
+  saveEncodedBlob(blob: EncodedBlob): Promise<boolean> {
+    return this.blobSaver().saveEncoded(blob);
+  }
+
+  /** Writes an index file for the packs written so far (see BlobSaver.checkpoint). */
+  async checkpoint(): Promise<void> {
+    await this.saver?.checkpoint();
   }
 
   /** Writes pending packs, then the index file that names them. */

@@ -1,0 +1,435 @@
+/**
+ * Backup: walks the given paths, stores what changed since the parent snapshot, and writes a snapshot.
+ *
+ * - Files go to the chunk workers (file-saver.ts); directories are scanned here, in the main thread, with their
+ *   children handled concurrently and a bound on queued files, so memory stays bounded on any tree.
+ * - A file unchanged since the parent (type, size, mtime, ctime, inode) keeps its content list unread.
+ * - Files that vanish or cannot be read are reported and left out; files that change while read are reported.
+ * - Cancellation (AbortSignal) stops the work, still indexes every pack already written (so the next run reuses
+ *   them), writes no snapshot, and fails with CANCELLED. A crash at any point leaves at worst unindexed packs.
+ * - Write order: packs, then the index naming them, then the snapshot (Repository/BlobSaver enforce it).
+ */
+import { hostname as osHostname, userInfo } from 'node:os';
+import { EngineError, isEngineError } from '../errors';
+import type { Id } from '../ids';
+import { loadPosixFsAddon } from '../native/posix-fs-addon';
+import { ProgressMeter, type ProgressSnapshot } from '../progress/progress-meter';
+import type { Repository } from '../repository/repository';
+import { formatRfc3339Nano } from '../repository/rfc3339';
+import type { Snapshot } from '../repository/snapshot';
+import { AccountNames } from '../tree/fs/account-names';
+import { joinPath, nodeFromPath, readDirectoryNames } from '../tree/fs/node-from-path';
+import type { XattrReadResult } from '../tree/fs/read-xattrs';
+import { goQuote } from '../tree/go/quote';
+import type { Node } from '../tree/node';
+import { localZone } from '../tree/time/local-zone';
+import type { TimeZone } from '../tree/time/zone';
+import { encodeTree } from '../tree/tree-codec';
+import { buildTargetTrie, normalizeTargets, type TargetTrie } from './backup-targets';
+import { compileExcludes, type ExcludeMatcher } from './exclude-patterns';
+import { FileSaver } from './file-saver';
+import { ParentTrees } from './parent-tree';
+import { scanTotals } from './scanner';
+
+export interface BackupOptions {
+  paths: readonly string[];
+  excludes?: readonly string[];
+  tags?: readonly string[];
+  hostname?: string;
+  /** Parent snapshot: an ID, undefined = the latest one of this host with the same paths, null = none. */
+  parent?: Id | null;
+  signal?: AbortSignal;
+  onProgress?: (progress: ProgressSnapshot) => void;
+  onWarning?: (warning: BackupWarning) => void;
+  /** Worker threads (default: one per CPU; 0 = in this thread). */
+  workers?: number;
+  /** Snapshot time (default: now). */
+  time?: Date;
+  /** Zone node times are written in (default: the local zone, as restic). */
+  zone?: TimeZone;
+  /** Index checkpoint interval during long backups (ms). */
+  checkpointIntervalMs?: number;
+}
+
+export interface BackupWarning {
+  path: string;
+  message: string;
+}
+
+export interface BackupSummary {
+  snapshotId: Id;
+  snapshot: Snapshot;
+  filesNew: number;
+  filesChanged: number;
+  filesUnmodified: number;
+  dirs: number;
+  /** Bytes of files read or reused (the size of what the snapshot holds). */
+  bytesProcessed: number;
+  /** Stored (compressed + encrypted) bytes of the blobs this backup added. */
+  bytesAdded: number;
+  blobsAdded: number;
+  warnings: number;
+  /** Entries left out because they could not be read (the snapshot is incomplete). */
+  entriesLeftOut: number;
+  /**
+   * Set when extended attributes could not be read at all on this system (the native addon is missing or
+   * broken): one warning says so, and no entry of the snapshot has its xattrs. The snapshot is incomplete.
+   */
+  xattrsUnavailable: string | null;
+  seconds: number;
+}
+
+/** Queued files above which the scanner waits for the workers. */
+const maxBacklog = 4096;
+
+export async function backup(repository: Repository, options: BackupOptions): Promise<BackupSummary> {
+  const started = performance.now();
+  const time = options.time ?? new Date();
+  const targets = normalizeTargets(options.paths);
+  const hostname = options.hostname ?? osHostname();
+  const signal = options.signal ?? new AbortController().signal;
+  if (signal.aborted) throw cancelled();
+
+  await repository.loadIndex();
+  const parentId =
+    options.parent === undefined ? await findParent(repository, hostname, targets) : options.parent;
+  const parentSnapshot = parentId ? await repository.loadSnapshot(parentId) : null;
+
+  const meter = new ProgressMeter(options.onProgress);
+  const summary = {
+    filesNew: 0,
+    filesChanged: 0,
+    filesUnmodified: 0,
+    dirs: 0,
+    bytesProcessed: 0,
+    bytesAdded: 0,
+    blobsAdded: 0,
+    warnings: 0,
+    entriesLeftOut: 0,
+    xattrsUnavailable: null as string | null,
+  };
+  const warn = (path: Buffer | string, message: string) => {
+    summary.warnings++;
+    options.onWarning?.({ path: typeof path === 'string' ? path : goQuote(path), message });
+  };
+  const saver = new FileSaver(repository, {
+    count: options.workers,
+    onBytesRead: (bytes) => meter.addDone(0, bytes),
+    onBlobStored: (blob) => {
+      summary.blobsAdded++;
+      summary.bytesAdded += blob.data.length;
+    },
+  });
+  if (!saver.threaded && options.workers !== 0) {
+    warn('(engine)', 'the worker script was not found; backing up in a single thread');
+  }
+  const onAbort = () => saver.fail(cancelled());
+  signal.addEventListener('abort', onAbort, { once: true });
+  const checkpoints = setInterval(
+    () => {
+      repository.checkpoint().catch((error: unknown) => saver.fail(error));
+    },
+    options.checkpointIntervalMs ?? 5 * 60_000,
+  );
+
+  // Checked once: without the addon every file would carry the same warning; one clear warning says it all.
+  try {
+    loadPosixFsAddon();
+  } catch (error) {
+    summary.xattrsUnavailable = (error as Error).message;
+    warn(
+      '(extended attributes)',
+      `cannot be read on this system, so none are in this snapshot: ${summary.xattrsUnavailable}`,
+    );
+  }
+  const walker = new TreeWalker(repository, saver, meter, summary, warn, {
+    excludes: compileExcludes(options.excludes ?? []),
+    accounts: new AccountNames(),
+    readXattrs: summary.xattrsUnavailable === null ? undefined : () => ({ attributes: [], warnings: [] }),
+    parents: new ParentTrees(repository),
+    zone: options.zone ?? localZone(),
+    signal,
+  });
+  const trie = buildTargetTrie(targets);
+  const totals = scanTotals(trie, walker.excludes, signal, (files, bytes) =>
+    meter.addTotals(files, bytes),
+  ).then(
+    () => meter.finishTotals(),
+    (error: unknown) => warn('(scan)', `counting the totals failed: ${(error as Error).message}`),
+  );
+
+  try {
+    const tree = await walker.archiveRoot(trie, parentSnapshot?.tree ?? null);
+    await saver.drain();
+    await totals;
+    const snapshot: Snapshot = {
+      time: formatRfc3339Nano(time),
+      ...(parentId ? { parent: parentId } : {}),
+      tree,
+      paths: targets,
+      hostname,
+      ...currentUser(),
+      ...(options.excludes?.length ? { excludes: [...options.excludes] } : {}),
+      ...(options.tags?.length ? { tags: [...options.tags] } : {}),
+    };
+    const snapshotId = await repository.saveSnapshot(snapshot);
+    meter.flush();
+    return { snapshotId, snapshot, ...summary, seconds: (performance.now() - started) / 1000 };
+  } catch (error) {
+    // Keep what was uploaded: index every pack written so far, so the next backup does not upload it again.
+    await saver.drain().catch(() => undefined);
+    await repository.flush().catch((flushError: unknown) => {
+      warn(
+        '(repository)',
+        `could not index the data written before the failure: ${(flushError as Error).message}`,
+      );
+    });
+    throw signal.aborted ? cancelled() : error;
+  } finally {
+    clearInterval(checkpoints);
+    signal.removeEventListener('abort', onAbort);
+    await saver.close();
+  }
+}
+
+/**
+ * Work that finishes later, wrapped so an async function can return it without awaiting it (a returned promise
+ * would be adopted). The promise is marked handled now — its rejection still reaches whoever awaits `done` —
+ * because scanning awaits per-entry results only when a directory is complete, and a rejection in the meantime
+ * (cancellation, a failed pack write) must not count as unhandled and end the process.
+ */
+interface Later<T> {
+  done: Promise<T>;
+}
+
+function later<T>(done: Promise<T>): Later<T> {
+  done.catch(() => undefined);
+  return { done };
+}
+
+function cancelled(): EngineError {
+  return new EngineError('CANCELLED', 'the backup was cancelled; no snapshot was written');
+}
+
+function currentUser(): Pick<Snapshot, 'username' | 'uid' | 'gid'> {
+  const user = userInfo();
+  return { username: user.username, uid: user.uid, gid: user.gid };
+}
+
+/** restic's default parent: the newest snapshot of this host with exactly the same paths. */
+async function findParent(
+  repository: Repository,
+  hostname: string,
+  paths: readonly string[],
+): Promise<Id | null> {
+  const key = [...paths].sort().join('\0');
+  const candidates = (await repository.listSnapshots()).filter(
+    ({ snapshot }) => snapshot.hostname === hostname && [...snapshot.paths].sort().join('\0') === key,
+  );
+  return candidates.at(-1)?.id ?? null;
+}
+
+interface WalkerContext {
+  excludes: ExcludeMatcher;
+  accounts: AccountNames;
+  /** Replaces the xattr reader (only when xattrs are unavailable, reported once). */
+  readXattrs: ((path: Buffer) => XattrReadResult) | undefined;
+  parents: ParentTrees;
+  zone: TimeZone;
+  signal: AbortSignal;
+}
+
+type Summary = Omit<BackupSummary, 'snapshotId' | 'snapshot' | 'seconds'>;
+
+class TreeWalker {
+  readonly excludes: ExcludeMatcher;
+  private backlogWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly repository: Repository,
+    private readonly saver: FileSaver,
+    private readonly meter: ProgressMeter,
+    private readonly summary: Summary,
+    private readonly warn: (path: Buffer | string, message: string) => void,
+    private readonly context: WalkerContext,
+  ) {
+    this.excludes = context.excludes;
+  }
+
+  /** The snapshot's root tree: the contents of `/` when it is a target, else the trie of intermediate dirs. */
+  async archiveRoot(trie: TargetTrie, parentTree: Id | null): Promise<Id> {
+    const parents = await this.context.parents.load(parentTree);
+    if (trie.isTarget) return this.archiveDirectory(trie.path, parents);
+    return this.archiveTrie(trie, parents);
+  }
+
+  private async archiveTrie(trie: TargetTrie, parents: Map<string, Node> | null): Promise<Id> {
+    const nodes: Node[] = [];
+    for (const child of trie.children) {
+      const parent = parents?.get(child.name.toString('latin1'));
+      const node = child.isTarget
+        ? await this.archiveEntry(child.path, parent)
+        : await this.archiveIntermediate(child, parent);
+      if (node) nodes.push(node);
+    }
+    return this.saveTree(nodes);
+  }
+
+  /** A directory on the way to a target: its own metadata, but only the trie's children. */
+  private async archiveIntermediate(trie: TargetTrie, parent: Node | undefined): Promise<Node | null> {
+    const result = await this.lstatNode(trie.path);
+    if (result === null) return null;
+    if (result.type !== 'dir') {
+      this.warn(trie.path, 'is not a directory; the paths below it are skipped');
+      return null;
+    }
+    result.subtree = await this.archiveTrie(trie, await this.context.parents.load(parent?.subtree));
+    this.summary.dirs++;
+    return result;
+  }
+
+  /**
+   * Scans a directory and submits its work; resolves once the scan (and the scans below it) are submitted, with
+   * a promise of the directory's tree ID that settles when all of its content is stored. Scanning thus runs
+   * depth-first and in order, bounded only by the file backlog, while the workers stay busy; memory holds the
+   * unfinished directories, not the whole tree.
+   */
+  private async scanDirectory(path: Buffer, parents: Map<string, Node> | null): Promise<Later<Id>> {
+    this.checkCancelled();
+    let names: Buffer[];
+    try {
+      names = await readDirectoryNames(path);
+    } catch (error) {
+      if (!isEngineError(error)) throw error;
+      this.summary.entriesLeftOut++;
+      this.warn(path, `cannot read the directory (${error.message}); it is stored empty`);
+      names = [];
+    }
+    const children = names
+      .map((name) => ({ name, path: joinPath(path, name) }))
+      .filter((child) => !this.excludes.excludes(child.path));
+    const nodes = await Promise.all(children.map((child) => this.lstatNode(child.path)));
+    const pending: Promise<Node | null>[] = [];
+    for (const [i, node] of nodes.entries()) {
+      const child = children[i];
+      if (node === null || child === undefined) continue;
+      const parent = parents?.get(child.name.toString('latin1'));
+      pending.push((await this.submitEntry(child.path, node, parent)).done);
+    }
+    return later(
+      Promise.all(pending).then((done) => this.saveTree(done.filter((n): n is Node => n !== null))),
+    );
+  }
+
+  private async archiveDirectory(path: Buffer, parents: Map<string, Node> | null): Promise<Id> {
+    return (await this.scanDirectory(path, parents)).done;
+  }
+
+  /** One entry below a target: its node with content or subtree filled in, or null when it is left out. */
+  private async archiveEntry(path: Buffer, parent: Node | undefined): Promise<Node | null> {
+    const node = await this.lstatNode(path);
+    if (node === null) return null;
+    return (await this.submitEntry(path, node, parent)).done;
+  }
+
+  /** Submits the work for one scanned entry; resolves (after submitting) with a promise of the finished node. */
+  private async submitEntry(path: Buffer, node: Node, parent: Node | undefined): Promise<Later<Node | null>> {
+    if (node.type === 'dir') {
+      const parentEntries = await this.context.parents.load(parent?.type === 'dir' ? parent.subtree : null);
+      const subtree = await this.scanDirectory(path, parentEntries);
+      return later(
+        subtree.done.then((id) => {
+          node.subtree = id;
+          this.summary.dirs++;
+          return node;
+        }),
+      );
+    }
+    if (node.type !== 'file') {
+      this.meter.addDone(1, 0);
+      return later(Promise.resolve(node));
+    }
+    const reused = this.context.parents.reusableContent(node, parent);
+    if (reused !== null) {
+      node.content = reused;
+      this.summary.filesUnmodified++;
+      this.summary.bytesProcessed += Number(node.size);
+      this.meter.addDone(1, Number(node.size));
+      return later(Promise.resolve(node));
+    }
+    await this.waitForBacklog();
+    const saved = this.saver.save(path, {
+      size: Number(node.size),
+      mtimeNs: node.mtime.sec * 1_000_000_000n + BigInt(node.mtime.nsec),
+      ctimeNs: node.ctime.sec * 1_000_000_000n + BigInt(node.ctime.nsec),
+    });
+    return later(
+      saved.then((outcome) => {
+        this.releaseBacklog();
+        for (const warning of outcome.warnings) this.warn(path, warning);
+        this.meter.addDone(1, 0);
+        if (outcome.content === null) {
+          this.summary.entriesLeftOut++;
+          this.warn(
+            path,
+            `cannot be read (${outcome.error?.code}: ${outcome.error?.message}); left out of the snapshot`,
+          );
+          return null;
+        }
+        node.content = outcome.content;
+        // The snapshot describes the bytes actually read, even if the file changed since it was scanned.
+        node.size = BigInt(outcome.size);
+        this.summary.bytesProcessed += outcome.size;
+        if (parent?.type === 'file') this.summary.filesChanged++;
+        else this.summary.filesNew++;
+        return node;
+      }),
+    );
+  }
+
+  private async lstatNode(path: Buffer): Promise<Node | null> {
+    this.checkCancelled();
+    try {
+      const result = await nodeFromPath(path, {
+        accounts: this.context.accounts,
+        ...(this.context.readXattrs ? { readXattrs: this.context.readXattrs } : {}),
+      });
+      if (result.kind === 'skipped') {
+        this.warn(path, result.warning);
+        return null;
+      }
+      for (const warning of result.warnings) this.warn(path, warning);
+      return result.node;
+    } catch (error) {
+      if (!isEngineError(error)) throw error;
+      this.summary.entriesLeftOut++;
+      this.warn(
+        path,
+        `${error.code === 'NOT_FOUND' ? 'vanished before it could be read' : error.message}; left out`,
+      );
+      return null;
+    }
+  }
+
+  private async saveTree(nodes: Node[]): Promise<Id> {
+    const tree = encodeTree(nodes, this.context.zone);
+    if (!this.repository.hasBlob('tree', tree.id)) {
+      const saved = await this.repository.saveBlob('tree', tree.bytes);
+      if (saved.stored) this.summary.blobsAdded++;
+    }
+    return tree.id;
+  }
+
+  private waitForBacklog(): Promise<void> {
+    if (this.saver.backlog < maxBacklog) return Promise.resolve();
+    return new Promise((resolve) => this.backlogWaiters.push(resolve));
+  }
+
+  private releaseBacklog(): void {
+    while (this.backlogWaiters.length > 0 && this.saver.backlog < maxBacklog) this.backlogWaiters.shift()?.();
+  }
+
+  private checkCancelled(): void {
+    if (this.context.signal.aborted) throw cancelled();
+  }
+}

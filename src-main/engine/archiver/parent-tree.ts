@@ -1,0 +1,43 @@
+/**
+ * The parent snapshot, read lazily directory by directory: a file whose type, size, mtime, ctime and inode are
+ * unchanged since the parent (restic's rule) keeps its content list without being read again — provided every
+ * blob of that list is still in the index.
+ */
+import type { Id } from '../ids';
+import type { Repository } from '../repository/repository';
+import type { Node } from '../tree/node';
+import { decodeTree } from '../tree/tree-codec';
+
+export class ParentTrees {
+  constructor(private readonly repository: Repository) {}
+
+  /** The parent's entries of one directory by raw name, or null when the parent has no such directory. */
+  async load(subtree: Id | null | undefined): Promise<Map<string, Node> | null> {
+    if (!subtree) return null;
+    const nodes = decodeTree(await this.repository.readBlob('tree', subtree), subtree);
+    return new Map(nodes.map((node) => [node.name.toString('latin1'), node]));
+  }
+
+  /** The parent's content list for `current`, when it may be reused; null when the file must be read. */
+  reusableContent(current: Node, parent: Node | undefined): Id[] | null {
+    if (
+      parent === undefined ||
+      parent.type !== 'file' ||
+      current.type !== 'file' ||
+      parent.content === null
+    ) {
+      return null;
+    }
+    const same =
+      parent.size === current.size &&
+      sameTime(parent.mtime, current.mtime) &&
+      sameTime(parent.ctime, current.ctime) &&
+      parent.inode === current.inode;
+    if (!same) return null;
+    return parent.content.every((id) => this.repository.hasBlob('data', id)) ? parent.content : null;
+  }
+}
+
+function sameTime(a: Node['mtime'], b: Node['mtime']): boolean {
+  return a.sec === b.sec && a.nsec === b.nsec;
+}
