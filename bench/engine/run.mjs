@@ -80,6 +80,9 @@ const tools = {
   },
 };
 
+/** Our CLI gets `check` with the integrity work; until then that row is reported as not measured. */
+const oursHasCheck = spawnSync('node', [ourCli, 'check', '--help'], { encoding: 'utf8' }).status === 0;
+
 /** @typedef {'full' | 'no-change' | '1% changed' | 'restore' | 'check --read-data'} Operation */
 /** @type {Operation[]} */
 const operations = ['full', 'no-change', '1% changed', 'restore', 'check --read-data'];
@@ -151,7 +154,8 @@ function main() {
       rmSync(target, { recursive: true, force: true });
       record(tool, 'restore', measure(tools[tool].restore(target), env));
       rmSync(target, { recursive: true, force: true });
-      record(tool, 'check --read-data', measure(tools[tool].check(), env));
+      if (tool === 'restic' || oursHasCheck)
+        record(tool, 'check --read-data', measure(tools[tool].check(), env));
     }
     if (!keep) for (const tool of order) rmSync(repos[tool], { recursive: true, force: true });
   }
@@ -166,6 +170,14 @@ function main() {
   for (const op of operations) {
     const r = samples.restic[op] ?? [];
     const o = samples.ours[op] ?? [];
+    if (o.length === 0) {
+      console.log(
+        `${op.padEnd(20)} ${median(r.map((s) => s.seconds))
+          .toFixed(2)
+          .padStart(8)}   (ours: not measured — no \`check\` command yet)`,
+      );
+      continue;
+    }
     const rs = median(r.map((s) => s.seconds));
     const os = median(o.map((s) => s.seconds));
     const rr = Math.max(...r.map((s) => s.rssKiB)) / 1024;
