@@ -13,12 +13,13 @@ import { hostname as osHostname, userInfo } from 'node:os';
 import { EngineError, isEngineError } from '../errors';
 import type { Id } from '../ids';
 import { loadPosixFsAddon } from '../native/posix-fs-addon';
+import { startMemoryTrimmer } from '../parallel/garbage-collector';
 import { ProgressMeter, type ProgressSnapshot } from '../progress/progress-meter';
 import type { Repository } from '../repository/repository';
 import { formatRfc3339Nano } from '../repository/rfc3339';
 import type { Snapshot } from '../repository/snapshot';
 import { AccountNames } from '../tree/fs/account-names';
-import { joinPath, nodeFromPath, readDirectoryNames } from '../tree/fs/node-from-path';
+import { joinPath, nodeFromPathSync, readDirectoryNamesSync } from '../tree/fs/node-from-path';
 import type { XattrReadResult } from '../tree/fs/read-xattrs';
 import { goQuote } from '../tree/go/quote';
 import type { Node } from '../tree/node';
@@ -125,6 +126,7 @@ export async function backup(repository: Repository, options: BackupOptions): Pr
   }
   const onAbort = () => saver.fail(cancelled());
   signal.addEventListener('abort', onAbort, { once: true });
+  const stopTrimmer = startMemoryTrimmer();
   const checkpoints = setInterval(
     () => {
       repository.checkpoint().catch((error: unknown) => saver.fail(error));
@@ -187,6 +189,7 @@ export async function backup(repository: Repository, options: BackupOptions): Pr
     throw signal.aborted ? cancelled() : error;
   } finally {
     clearInterval(checkpoints);
+    stopTrimmer();
     signal.removeEventListener('abort', onAbort);
     await saver.close();
   }
@@ -244,6 +247,7 @@ type Summary = Omit<BackupSummary, 'snapshotId' | 'snapshot' | 'seconds'>;
 class TreeWalker {
   readonly excludes: ExcludeMatcher;
   private backlogWaiters: (() => void)[] = [];
+  private entriesSinceYield = 0;
 
   constructor(
     private readonly repository: Repository,
@@ -277,7 +281,7 @@ class TreeWalker {
 
   /** A directory on the way to a target: its own metadata, but only the trie's children. */
   private async archiveIntermediate(trie: TargetTrie, parent: Node | undefined): Promise<Node | null> {
-    const result = await this.lstatNode(trie.path);
+    const result = this.lstatNode(trie.path);
     if (result === null) return null;
     if (result.type !== 'dir') {
       this.warn(trie.path, 'is not a directory; the paths below it are skipped');
@@ -298,7 +302,7 @@ class TreeWalker {
     this.checkCancelled();
     let names: Buffer[];
     try {
-      names = await readDirectoryNames(path);
+      names = readDirectoryNamesSync(path);
     } catch (error) {
       if (!isEngineError(error)) throw error;
       this.summary.entriesLeftOut++;
@@ -308,7 +312,16 @@ class TreeWalker {
     const children = names
       .map((name) => ({ name, path: joinPath(path, name) }))
       .filter((child) => !this.excludes.excludes(child.path));
-    const nodes = await Promise.all(children.map((child) => this.lstatNode(child.path)));
+    const nodes: (Node | null)[] = [];
+    for (const child of children) {
+      nodes.push(this.lstatNode(child.path));
+      await this.yieldNowAndThen();
+    }
+    // Start reading the parent trees of the subdirectories now; the walk below enters them one after another.
+    for (const [i, node] of nodes.entries()) {
+      const parent = parents?.get(children[i]?.name.toString('latin1') ?? '');
+      if (node?.type === 'dir' && parent?.type === 'dir') this.context.parents.prefetch(parent.subtree);
+    }
     const pending: Promise<Node | null>[] = [];
     for (const [i, node] of nodes.entries()) {
       const child = children[i];
@@ -327,7 +340,7 @@ class TreeWalker {
 
   /** One entry below a target: its node with content or subtree filled in, or null when it is left out. */
   private async archiveEntry(path: Buffer, parent: Node | undefined): Promise<Node | null> {
-    const node = await this.lstatNode(path);
+    const node = this.lstatNode(path);
     if (node === null) return null;
     return (await this.submitEntry(path, node, parent)).done;
   }
@@ -387,10 +400,20 @@ class TreeWalker {
     );
   }
 
-  private async lstatNode(path: Buffer): Promise<Node | null> {
+  /**
+   * The walk's metadata calls are synchronous (see readDirectoryNamesSync); every few hundred entries it lets the
+   * event loop run, so worker messages (chunk queries, encoded blobs) are not kept waiting.
+   */
+  private async yieldNowAndThen(): Promise<void> {
+    if (++this.entriesSinceYield < 256) return;
+    this.entriesSinceYield = 0;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  private lstatNode(path: Buffer): Node | null {
     this.checkCancelled();
     try {
-      const result = await nodeFromPath(path, {
+      const result = nodeFromPathSync(path, {
         accounts: this.context.accounts,
         ...(this.context.readXattrs ? { readXattrs: this.context.readXattrs } : {}),
       });

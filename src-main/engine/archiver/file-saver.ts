@@ -7,7 +7,6 @@
  */
 import { EngineError } from '../errors';
 import type { Id } from '../ids';
-import { createGarbagePacer } from '../parallel/garbage-collector';
 import type { WorkerChannel } from '../parallel/worker-channel';
 import { startWorkers, type WorkerSet, type WorkerSetOptions } from '../parallel/worker-set';
 import type { EncodedBlob } from '../repository/blob';
@@ -42,13 +41,18 @@ interface Pending {
 
 const maxFilesPerBatch = 64;
 const batchBytes = 8 * 1024 * 1024;
-const maxOutstandingPerWorker = 2 * maxFilesPerBatch;
+/**
+ * Work a worker may have queued beyond the file it is reading. Files stay in the shared queue until a worker has
+ * room, so a large file never waits behind another large file on a busy worker while the other worker idles.
+ */
+const maxOutstandingBytes = 2 * batchBytes;
+const maxOutstandingFiles = 2 * maxFilesPerBatch;
 
 export class FileSaver {
   private readonly workers: WorkerSet;
   private readonly queue: Pending[] = [];
   private readonly running = new Map<number, { pending: Pending; channel: WorkerChannel }>();
-  private readonly outstanding = new Map<WorkerChannel, number>();
+  private readonly outstanding = new Map<WorkerChannel, { files: number; bytes: number }>();
   /** Chunks a worker was told to store whose encoded blob has not reached the packer yet. */
   private readonly encoding = new Set<Id>();
   private heldAnswers: { channel: WorkerChannel; items: { task: number; seq: number; store: boolean }[] }[] =
@@ -58,7 +62,6 @@ export class FileSaver {
   private nextTask = 1;
   private failure: unknown = null;
   private readonly maxQueuedBytes: number;
-  private readonly pacer = createGarbagePacer();
 
   constructor(
     private readonly repository: Repository,
@@ -74,7 +77,7 @@ export class FileSaver {
     };
     this.workers = startWorkers('backup', init, options);
     for (const channel of this.workers.channels) {
-      this.outstanding.set(channel, 0);
+      this.outstanding.set(channel, { files: 0, bytes: 0 });
       channel.onMessage((message) => this.handle(channel, message as FromChunkWorker));
       channel.onFailure((error) => this.fail(error));
     }
@@ -124,23 +127,43 @@ export class FileSaver {
     this.running.clear();
   }
 
+  /** Hands batches to the least-loaded worker with room, until the queue is empty or every worker is full. */
   private dispatch(): void {
     if (this.failure !== null) return;
-    for (const channel of this.workers.channels) {
-      while (this.queue.length > 0 && (this.outstanding.get(channel) ?? 0) < maxOutstandingPerWorker) {
-        const batch: Pending[] = [];
-        let bytes = 0;
-        while (batch.length < maxFilesPerBatch && bytes < batchBytes) {
-          const next = this.queue.shift();
-          if (next === undefined) break;
-          batch.push(next);
-          bytes += next.task.size;
-        }
-        for (const pending of batch) this.running.set(pending.task.task, { pending, channel });
-        this.outstanding.set(channel, (this.outstanding.get(channel) ?? 0) + batch.length);
-        this.post(channel, { t: 'files', files: batch.map((p) => p.task) });
+    while (this.queue.length > 0) {
+      const channel = this.leastLoadedWithRoom();
+      if (channel === undefined) return;
+      const batch: Pending[] = [];
+      let bytes = 0;
+      while (batch.length < maxFilesPerBatch && bytes < batchBytes) {
+        const next = this.queue.shift();
+        if (next === undefined) break;
+        batch.push(next);
+        bytes += next.task.size;
       }
+      const load = this.load(channel);
+      load.files += batch.length;
+      load.bytes += bytes;
+      for (const pending of batch) this.running.set(pending.task.task, { pending, channel });
+      this.post(channel, { t: 'files', files: batch.map((p) => p.task) });
     }
+  }
+
+  private leastLoadedWithRoom(): WorkerChannel | undefined {
+    let best: WorkerChannel | undefined;
+    for (const channel of this.workers.channels) {
+      const load = this.load(channel);
+      const hasRoom =
+        load.files === 0 || (load.bytes < maxOutstandingBytes && load.files < maxOutstandingFiles);
+      if (hasRoom && (best === undefined || load.bytes < this.load(best).bytes)) best = channel;
+    }
+    return best;
+  }
+
+  private load(channel: WorkerChannel): { files: number; bytes: number } {
+    const load = this.outstanding.get(channel);
+    if (load === undefined) throw new EngineError('INVALID_ARGUMENT', 'file saver: unknown worker channel');
+    return load;
   }
 
   private post(channel: WorkerChannel, message: ToChunkWorker): void {
@@ -169,7 +192,9 @@ export class FileSaver {
           const entry = this.running.get(outcome.task);
           if (entry === undefined) continue;
           this.running.delete(outcome.task);
-          this.outstanding.set(entry.channel, (this.outstanding.get(entry.channel) ?? 1) - 1);
+          const load = this.load(entry.channel);
+          load.files--;
+          load.bytes -= entry.pending.task.size;
           entry.pending.resolve(outcome);
         }
         this.dispatch();
@@ -194,8 +219,6 @@ export class FileSaver {
       } finally {
         this.encoding.delete(blob.id);
         this.queuedBytes -= blob.data.length;
-        // The blob's copy in the pack buffer and the finished pack's concatenation become garbage in this thread.
-        this.pacer.note(blob.data.length * 2);
       }
       this.releaseHeldAnswers();
     });

@@ -8,12 +8,38 @@ import type { Repository } from '../repository/repository';
 import type { Node } from '../tree/node';
 import { decodeTree } from '../tree/tree-codec';
 
+type Entries = Map<string, Node>;
+
 export class ParentTrees {
+  /** Reads started ahead of the walk (see prefetch); each is taken out when the walk arrives. */
+  private readonly ahead = new Map<Id, Promise<Entries>>();
+
   constructor(private readonly repository: Repository) {}
 
   /** The parent's entries of one directory by raw name, or null when the parent has no such directory. */
-  async load(subtree: Id | null | undefined): Promise<Map<string, Node> | null> {
+  async load(subtree: Id | null | undefined): Promise<Entries | null> {
     if (!subtree) return null;
+    const started = this.ahead.get(subtree);
+    if (started) {
+      this.ahead.delete(subtree);
+      return started;
+    }
+    return this.read(subtree);
+  }
+
+  /**
+   * Starts reading the parent trees of the subdirectories the walk is about to enter, so that the depth-first
+   * walk does not wait for one tree read per directory. Bounded by the width of the directories on the walk's
+   * path; errors surface when the walk loads the tree.
+   */
+  prefetch(subtree: Id | null): void {
+    if (!subtree || this.ahead.has(subtree)) return;
+    const reading = this.read(subtree);
+    reading.catch(() => undefined); // reported by load(), which returns this same promise
+    this.ahead.set(subtree, reading);
+  }
+
+  private async read(subtree: Id): Promise<Entries> {
     const nodes = decodeTree(await this.repository.readBlob('tree', subtree), subtree);
     return new Map(nodes.map((node) => [node.name.toString('latin1'), node]));
   }

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdir, readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EngineErrorCode, isEngineError } from '../errors';
@@ -214,5 +215,32 @@ describe('LocalBackend on a full filesystem', () => {
     const small = Buffer.from('still fits');
     await backend.write({ type: 'index', name: idOf(small) }, small);
     expect(await backend.read({ type: 'index', name: idOf(small) })).toEqual(small);
+    await backend.close(); // releases the read handle it keeps, so the filesystem can be unmounted
+  });
+});
+
+describe('LocalBackend read handles', () => {
+  it('keeps reading a file through one open handle, sees in-place truncation, and releases handles on close', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'bm-read-handles-'));
+    try {
+      const backend = new LocalBackend(path.join(dir, 'repo'));
+      await backend.create();
+      const data = Buffer.from('0123456789abcdef');
+      const file = { type: 'data' as const, name: idOf(data) };
+      await backend.write(file, data);
+      expect(await backend.read(file, { offset: 2, length: 4 })).toEqual(Buffer.from('2345'));
+      expect(await backend.read(file, { offset: -3 })).toEqual(Buffer.from('def'));
+      const filePath = backend.filePath(file);
+      await chmod(filePath, 0o600);
+      await truncate(filePath, 8);
+      expect(await codeOf(backend.read(file, { offset: 6, length: 4 }))).toBe('CORRUPT');
+      expect(await backend.read(file, { offset: 6, length: 2 })).toEqual(Buffer.from('67'));
+      await backend.close();
+      // After close, nothing is open: a read opens the file again.
+      expect(await backend.read(file, { offset: 0, length: 2 })).toEqual(Buffer.from('01'));
+      await backend.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

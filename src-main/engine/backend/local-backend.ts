@@ -10,6 +10,7 @@ import path from 'node:path';
 import { EngineError, fromNodeError, isEngineError } from '../errors';
 import { isId } from '../ids';
 import type { Backend, FileHandle, FileInfo, FileType } from './backend';
+import { ReadHandleCache } from './read-handle-cache';
 
 const dirMode = 0o700;
 /** Repository files are write-once; restic makes them read-only. */
@@ -26,6 +27,8 @@ const typeDirs: Record<Exclude<FileType, 'config'>, string> = {
 
 export class LocalBackend implements Backend {
   readonly location: string;
+
+  private readonly readHandles = new ReadHandleCache();
 
   constructor(readonly root: string) {
     this.location = path.resolve(root);
@@ -97,29 +100,36 @@ export class LocalBackend implements Backend {
 
   async read(file: FileHandle, range?: { offset: number; length?: number }): Promise<Buffer> {
     const p = this.filePath(file);
-    let handle: FsFileHandle;
     try {
-      handle = await open(p, 'r');
-    } catch (error) {
-      throw fromNodeError(error, p);
-    }
-    try {
-      const size = (await handle.stat()).size;
-      const { start, length } = resolveRange(p, size, range);
-      const buffer = Buffer.allocUnsafe(length);
-      let done = 0;
-      while (done < length) {
-        const { bytesRead } = await handle.read(buffer, done, length - done, start + done);
-        if (bytesRead === 0) {
-          throw new EngineError('CORRUPT', `${p}: file ended after ${start + done} bytes (truncated?)`);
+      return await this.readHandles.with(p, async (handle) => {
+        // With an explicit, valid, non-negative range the file size is not needed: a short read proves truncation.
+        const explicit =
+          range?.length !== undefined &&
+          Number.isSafeInteger(range.offset) &&
+          Number.isSafeInteger(range.length) &&
+          range.offset >= 0 &&
+          range.length >= 0;
+        const size = explicit ? null : (await handle.stat()).size;
+        const { start, length } =
+          size === null
+            ? { start: range?.offset ?? 0, length: range?.length ?? 0 }
+            : resolveRange(p, size, range);
+        const buffer = Buffer.allocUnsafe(length);
+        let done = 0;
+        while (done < length) {
+          const { bytesRead } = await handle.read(buffer, done, length - done, start + done);
+          if (bytesRead === 0) {
+            throw new EngineError(
+              'CORRUPT',
+              `${p}: file ended after ${start + done} bytes, ${start + length} expected (truncated?)`,
+            );
+          }
+          done += bytesRead;
         }
-        done += bytesRead;
-      }
-      return buffer;
+        return buffer;
+      });
     } catch (error) {
       throw isEngineError(error) ? error : fromNodeError(error, p);
-    } finally {
-      await handle.close();
     }
   }
 
@@ -159,7 +169,7 @@ export class LocalBackend implements Backend {
   }
 
   async close(): Promise<void> {
-    // Nothing is held open between calls.
+    await this.readHandles.closeAll();
   }
 
   /** The path of a file; rejects names that are not IDs so no caller can reach outside the repository. */

@@ -36,6 +36,8 @@ export interface PosixFsBinding {
     mtimeSec: number | bigint,
     mtimeNsec: number,
   ): void;
+  /** malloc_trim(0) on glibc: returns free heap memory to the system; true when some was released. */
+  releaseFreeMemory(): boolean;
 }
 
 /** The extended-attribute part, for code that only reads or writes xattrs (and tests that fake them). */

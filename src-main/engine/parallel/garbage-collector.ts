@@ -1,12 +1,14 @@
 /**
- * Prompt collection of dead buffers in the engine's threads. A backup turns every megabyte of input into several
- * short-lived buffers (chunk, compressed, encrypted); V8 frees their memory only when a GC runs, and it starts one
- * only after tens of megabytes of such external memory have piled up — per thread. With three threads that is
- * hundreds of megabytes of dead buffers. Collecting after every `interval` bytes of work keeps the peak close
- * to the live data at a cost of a few milliseconds per collection (the heaps here are small).
+ * Keeping the engine's memory near what it really uses. A backup turns every megabyte of input into several
+ * short-lived buffers (chunk, compressed, encrypted) in several threads. Two things let dead memory pile up:
+ * V8 frees a buffer's memory only when a GC runs, and starts one only after tens of megabytes of such external
+ * memory have accumulated — per thread; and glibc's malloc keeps freed memory in its arenas instead of giving it
+ * back. So each thread collects after every `interval` bytes of work (a few milliseconds: the heaps here are
+ * small), and memory is trimmed (malloc_trim) after each collection and on a timer in the main thread.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { loadPosixFsAddon } from '../native/posix-fs-addon';
 
 let collect: (() => void) | null | undefined;
 
@@ -17,6 +19,15 @@ function gcFunction(): (() => void) | null {
   const candidate: unknown = runInNewContext('typeof gc === "function" ? gc : null');
   collect = typeof candidate === 'function' ? (candidate as () => void) : null;
   return collect;
+}
+
+/** Returns free heap memory to the system where the C library allows it; a missing addon is reported elsewhere. */
+export function releaseFreeMemory(): void {
+  try {
+    loadPosixFsAddon().releaseFreeMemory();
+  } catch {
+    // Without the addon memory is only released later; the archiver already warns that the addon is missing.
+  }
 }
 
 export interface GarbagePacer {
@@ -34,7 +45,15 @@ export function createGarbagePacer(interval = 48 * 1024 * 1024): GarbagePacer {
       if (pending >= interval) {
         pending = 0;
         gc();
+        releaseFreeMemory();
       }
     },
   };
+}
+
+/** Trims memory every `intervalMs` until the returned function is called (for the coordinating thread). */
+export function startMemoryTrimmer(intervalMs = 1000): () => void {
+  const timer = setInterval(releaseFreeMemory, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

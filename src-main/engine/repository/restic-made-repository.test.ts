@@ -217,8 +217,12 @@ describe('a restic-made v2 repository, keys', () => {
       const packPath = backend.filePath({ type: 'data', name: blob.packId });
       await chmod(packPath, 0o600);
       const expected = await damage(packPath, blob);
+      // A reader opened after the damage: LocalBackend keeps read handles open (repository files are write-once),
+      // so an instance that had read the pack before its deletion would still read the old bytes.
+      const reader = await Repository.open(new LocalBackend(copy), testPassword);
+      await reader.loadIndex();
       try {
-        await repo.readBlob('data', blob.id);
+        await reader.readBlob('data', blob.id);
         expect.unreachable(`damage not detected (${expected})`);
       } catch (error) {
         expect(isEngineError(error) && error.code).toBe(expected);

@@ -6,7 +6,7 @@
  * Sockets are not stored by restic; they come back as "skipped" for the caller to report.
  * `content` (files) and `subtree` (directories) are left null: the archiver fills them in after storing the data.
  */
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { fromNodeError } from '../../errors';
 import { goQuote } from '../go/quote';
 import { emptyNode, goModeFromPosix, type Node, nodeTypeFromGoMode } from '../node';
@@ -47,15 +47,25 @@ export function joinPath(dir: Buffer, name: Buffer): Buffer {
   return Buffer.concat([dir, separator, name]);
 }
 
-/** The names in a directory as raw bytes, sorted byte-wise (the order of a tree). */
-export async function readDirectoryNames(dir: Buffer): Promise<Buffer[]> {
+/**
+ * The names in a directory as raw bytes, sorted byte-wise (the order of a tree).
+ *
+ * The metadata calls here are synchronous on purpose: an async lstat costs the calling thread ~20 µs of promise
+ * and thread-pool bookkeeping for ~2 µs of kernel work, which made the archiver's scan CPU-bound; callers that
+ * walk many entries yield to their event loop between batches instead.
+ */
+export function readDirectoryNamesSync(dir: Buffer): Buffer[] {
   let names: Buffer[];
   try {
-    names = await readdir(dir, { encoding: 'buffer' });
+    names = readdirSync(dir, { encoding: 'buffer' });
   } catch (error) {
     throw fromNodeError(error, `reading directory ${goQuote(dir)}`);
   }
   return names.sort(Buffer.compare);
+}
+
+export async function readDirectoryNames(dir: Buffer): Promise<Buffer[]> {
+  return readDirectoryNamesSync(dir);
 }
 
 /** Builds the node for `path`; throws EngineError (NOT_FOUND, IO_ERROR) when the entry cannot be read at all. */
@@ -63,15 +73,24 @@ export async function nodeFromPath(
   path: Buffer,
   options: NodeFromPathOptions = {},
 ): Promise<NodeFromPathResult> {
-  const where = goQuote(path);
-  const stat = await lstat(path, { bigint: true }).catch((error: unknown) => {
-    throw fromNodeError(error, `lstat ${where}`);
-  });
+  return nodeFromPathSync(path, options);
+}
+
+/** nodeFromPath without a promise (see readDirectoryNamesSync for why). */
+export function nodeFromPathSync(path: Buffer, options: NodeFromPathOptions = {}): NodeFromPathResult {
+  // Quoting is only needed for messages; it is not free, so it is done when one is written.
+  const where = () => goQuote(path);
+  let stat: ReturnType<typeof lstatBig>;
+  try {
+    stat = lstatBig(path);
+  } catch (error) {
+    throw fromNodeError(error, `lstat ${where()}`);
+  }
   const mode = goModeFromPosix(Number(stat.mode));
   const type = nodeTypeFromGoMode(mode);
   if (type === 'socket')
-    return { kind: 'skipped', path, warning: `${where} is a socket; sockets are not backed up` };
-  if (type === undefined) return { kind: 'skipped', path, warning: `${where} has an unknown file type` };
+    return { kind: 'skipped', path, warning: `${where()} is a socket; sockets are not backed up` };
+  if (type === undefined) return { kind: 'skipped', path, warning: `${where()} has an unknown file type` };
 
   sharedAccounts ??= new AccountNames();
   const accounts = options.accounts ?? sharedAccounts;
@@ -94,9 +113,11 @@ export async function nodeFromPath(
       break;
     case 'symlink':
       node.links = stat.nlink;
-      node.linkTarget = await readlink(path, { encoding: 'buffer' }).catch((error: unknown) => {
-        throw fromNodeError(error, `readlink ${where}`);
-      });
+      try {
+        node.linkTarget = readlinkSync(path, { encoding: 'buffer' });
+      } catch (error) {
+        throw fromNodeError(error, `readlink ${where()}`);
+      }
       break;
     case 'dev':
     case 'chardev':
@@ -114,4 +135,8 @@ export async function nodeFromPath(
     warnings.push(...xattrs.warnings);
   }
   return { kind: 'node', node, warnings };
+}
+
+function lstatBig(path: Buffer) {
+  return lstatSync(path, { bigint: true });
 }

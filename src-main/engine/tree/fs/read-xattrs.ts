@@ -31,7 +31,7 @@ export function readExtendedAttributes(
   path: Buffer,
   binding: () => XattrBinding = loadPosixFsAddon,
 ): XattrReadResult {
-  const where = goQuote(path);
+  const where = () => goQuote(path); // only for messages
   let addon: XattrBinding;
   let names: Buffer[];
   try {
@@ -41,7 +41,7 @@ export function readExtendedAttributes(
     if (ignoredCodes.has(errorCode(error) ?? '')) return { attributes: [], warnings: [] };
     return {
       attributes: [],
-      warnings: [`extended attributes could not be read for ${where}: ${reason(error)}`],
+      warnings: [`extended attributes could not be read for ${where()}: ${reason(error)}`],
     };
   }
   const attributes: ExtendedAttribute[] = [];
@@ -51,7 +51,7 @@ export function readExtendedAttributes(
       attributes.push({ name, value: addon.lgetxattr(path, name) });
     } catch (error) {
       if (ignoredCodes.has(errorCode(error) ?? '')) continue;
-      warnings.push(`extended attribute ${goQuote(name)} could not be read for ${where}: ${reason(error)}`);
+      warnings.push(`extended attribute ${goQuote(name)} could not be read for ${where()}: ${reason(error)}`);
     }
   }
   return { attributes, warnings };
