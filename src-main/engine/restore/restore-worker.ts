@@ -12,6 +12,7 @@
  */
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { EngineError, fromNodeError } from '../errors';
+import { createGarbagePacer } from '../parallel/garbage-collector';
 import type { WorkerHandler } from '../parallel/worker-channel';
 import { decodeBlob } from '../repository/blob-codec';
 import { openNewRegularFile } from './restore-entries';
@@ -52,6 +53,7 @@ export function createRestoreWorker(
   post: (message: FromRestoreWorker, transfer?: ArrayBuffer[]) => void,
 ): WorkerHandler {
   const init = rawInit as RestoreWorkerInit;
+  const pacer = createGarbagePacer();
 
   const runJob = (job: ToRestoreWorker): FromRestoreWorker => {
     const data = Buffer.from(job.data.buffer, job.data.byteOffset, job.data.byteLength);
@@ -101,6 +103,8 @@ export function createRestoreWorker(
     onMessage(raw) {
       const job = raw as ToRestoreWorker;
       post(runJob(job));
+      // The job's range, its decrypted and decompressed blobs are garbage now.
+      pacer.note(job.data.byteLength * 3);
     },
   };
 }

@@ -16,10 +16,12 @@
  * listed in the summary, the rest is restored. NO_SPACE, a dead worker and cancellation stop the restore (what was
  * written stays) and throw.
  */
+
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { EngineError, fromNodeError, isEngineError } from '../errors';
 import { loadPosixFsAddon, type PosixFsBinding } from '../native/posix-fs-addon';
+import { startMemoryTrimmer } from '../parallel/garbage-collector';
 import { ProgressMeter } from '../progress/progress-meter';
 import type { Repository } from '../repository/repository';
 import type { Node } from '../tree/node';
@@ -143,6 +145,7 @@ class Restorer {
   }
 
   async run(rootTree: string, selection: RestoreSelection): Promise<RestoreSummary> {
+    const stopTrimmer = startMemoryTrimmer();
     try {
       const counting = countRestoreTotals((id) => this.trees.readAndKeep(id), rootTree, selection, {
         signal: this.options.signal,
@@ -168,6 +171,7 @@ class Restorer {
       this.createSymlinks();
       this.finishDirectories();
     } finally {
+      stopTrimmer();
       await this.content.close();
       this.meter.setCurrent(null);
       this.meter.flush();
