@@ -1,11 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CommandRunner } from './command-runner/command-runner';
+import { ExecCommandRunner } from './command-runner/exec-command-runner';
 import type { RecordedCommand } from './command-runner/recorded-command-runner';
 import { RecordedCommandRunner, readFixture } from './command-runner/recorded-command-runner';
 import { SettingsStore } from './location/settings-store';
-import { bcdeditEnumArgv, osInfoArgv } from './platform/windows/windows-components';
+import { windowsManifestArgv } from './manifest/collect-windows-manifest';
+import { machineManifestSchema } from './manifest/machine-manifest';
+import { bcdeditEnumArgv } from './platform/windows/windows-components';
+import { osInfoArgv } from './platform/windows/windows-os-info';
 import { SystemStateService } from './system-state-service';
 
 const dir = new URL('./fixtures/windows/', import.meta.url);
@@ -108,5 +113,80 @@ describe('SystemStateService on Windows (recorded outputs of a Windows Server)',
     // ProductType 3 (server): D: is NTFS without a shadow storage association.
     expect(byId['shadow-copy-drives']).toMatchObject({ status: 'fail', code: 'SHADOW_COPY_DISABLED' });
     expect(byId['mbr-2tb-limit']).toMatchObject({ status: 'pass' });
+  });
+});
+
+describe('SystemStateService on Windows: machine manifest (recorded outputs)', () => {
+  it('collects the manifest through the Windows tools', async () => {
+    const runner = new RecordedCommandRunner([
+      {
+        argv: osInfoArgv,
+        answer: {
+          exitCode: 0,
+          stdout: fixture(
+            'powershell-get-ciminstance-win32_operatingsystem-select-star.win11-pro-producttype-1.txt',
+          ),
+        },
+      },
+      ...Object.values(windowsManifestArgv).map((argv) => ({ argv, answer: { missing: true as const } })),
+    ]);
+    const service = new SystemStateService({
+      runner,
+      settings: new SettingsStore(configDir),
+      env: {},
+      platform: 'win32',
+    });
+    const manifest = await service.manifest();
+    expect(manifest.os).toMatchObject({ family: 'windows', name: 'Microsoft Windows 11 Pro' });
+    expect(manifest.notes).toHaveLength(5);
+  });
+});
+
+describe('SystemStateService staging on this machine (Linux, real tools)', () => {
+  it('writes the exports and the machine manifest under the snapshot location; a missing tool is evidence on its component', async () => {
+    const real = new ExecCommandRunner();
+    // This machine has mdadm; the runner answers as on a machine without it (what ExecCommandRunner returns
+    // for ENOENT), everything else runs for real.
+    const runner: CommandRunner = {
+      run: (spec) =>
+        spec.argv[0] === 'mdadm'
+          ? Promise.resolve({ kind: 'missing', argv: spec.argv, message: 'spawn mdadm ENOENT' })
+          : real.run(spec),
+    };
+    const location = await mkdtemp(path.join(tmpdir(), 'bm-stage-'));
+    try {
+      const service = new SystemStateService({
+        runner,
+        settings: new SettingsStore(configDir),
+        env: {},
+        platform: 'linux',
+      });
+      const staged = await service.stage('sess-1', location);
+      expect(staged.stagingDir).toBe(path.join(location, 'backup-manager', 'staging', 'sess-1'));
+      const manifest = machineManifestSchema.parse(JSON.parse(await readFile(staged.manifestFile, 'utf8')));
+      expect(manifest.hostname).toBe(os.hostname());
+      expect(staged.exports.find((e) => e.id === 'dpkg-selections')?.outcome).toBe('written');
+      await access(path.join(staged.stagingDir, 'software', 'dpkg-selections.txt'));
+      const byId = Object.fromEntries(staged.components.map((c) => [c.id, c]));
+      expect(byId['linux.disk-layout']?.evidence).toContain(
+        'mdadm not exported: mdadm --detail --scan: mdadm is not installed',
+      );
+      expect(byId['linux.software-inventory']?.evidence).toContainEqual(
+        expect.stringMatching(
+          /^dpkg-selections exported: dpkg --get-selections: exit 0.* → software\/dpkg-selections\.txt \(\d+ bytes\)$/,
+        ),
+      );
+      await expect(service.stage('../escape', location)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+      const otherTree = new SystemStateService({
+        runner,
+        settings: new SettingsStore(configDir),
+        env: {},
+        platform: 'linux',
+        rootDir: location,
+      });
+      await expect(otherTree.stage('sess-2', location)).rejects.toMatchObject({ code: 'NOT_APPLICABLE' });
+    } finally {
+      await rm(location, { recursive: true, force: true });
+    }
   });
 });

@@ -1,26 +1,33 @@
 /**
- * The room's entry point for its callers (CLI now, the helper later): components and estimate, snapshot
- * location (list/get/set), preflight and diagnostics, wired to one CommandRunner and one settings store.
+ * The room's entry point for its callers (CLI now, the helper later): components and estimate, machine manifest,
+ * staging of the exports for a session, snapshot location (list/get/set), preflight and diagnostics, wired to one
+ * CommandRunner and one settings store.
  */
 import { stat } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import type { DetectedComponent, SizeEstimate } from './catalog/component';
 import { addEstimates } from './catalog/component';
 import type { CommandRunner } from './command-runner/command-runner';
 import type { DiagnosticReport } from './diagnostics/diagnostic-report';
 import { buildReport } from './diagnostics/diagnostic-report';
-import { SystemStateError } from './errors';
+import { assertSessionId, SystemStateError } from './errors';
+import { withExportEvidence } from './exports/export-evidence';
+import type { ExportResult } from './exports/export-plan';
+import { linuxExportPlan, packageManagerOf } from './exports/linux-export-plan';
+import { runExports, stagingFolder, writeManifestFile } from './exports/run-exports';
+import { windowsExportPlan } from './exports/windows-export-plan';
 import type { FreeSpaceProbe, LocalDrive } from './location/local-drives';
 import { driveOf, listLinuxDrives, listWindowsDrives, statfsProbe } from './location/local-drives';
 import type { SettingsStore } from './location/settings-store';
 import type { LocationCandidate, LocationContext } from './location/snapshot-location';
 import { defaultLocation, listCandidates, validateLocation } from './location/snapshot-location';
+import { collectLinuxManifest } from './manifest/collect-linux-manifest';
+import { collectWindowsManifest } from './manifest/collect-windows-manifest';
+import type { MachineManifest } from './manifest/machine-manifest';
 import { detectLinuxComponents } from './platform/linux/linux-components';
-import {
-  detectWindowsComponents,
-  isServerEdition,
-  readWindowsOsInfo,
-} from './platform/windows/windows-components';
+import { detectWindowsComponents } from './platform/windows/windows-components';
+import { isServerEdition, readWindowsOsInfo } from './platform/windows/windows-os-info';
 import type { CheckResult } from './preflight/check';
 import { worstStatus } from './preflight/check';
 import { probeLinuxDiskLayouts, probeWindowsDisks } from './preflight/disk-layout-probe';
@@ -49,6 +56,14 @@ export interface MachineContext extends LocationContext {
   choice: ProviderChoice;
 }
 
+export interface StagingResult {
+  stagingDir: string;
+  manifestFile: string;
+  exports: ExportResult[];
+  /** The components with each export's outcome added to their evidence. */
+  components: DetectedComponent[];
+}
+
 export class SystemStateService {
   private readonly platform: NodeJS.Platform;
   private readonly rootDir: string;
@@ -70,6 +85,43 @@ export class SystemStateService {
       'NOT_APPLICABLE',
       `System state is defined for Linux and Windows, not ${this.platform}`,
     );
+  }
+
+  /** The machine manifest of the running machine (what the restore wizard compares a replacement with). */
+  async manifest(): Promise<MachineManifest> {
+    if (this.platform === 'linux') return collectLinuxManifest(this.options.runner);
+    if (this.platform === 'win32') return collectWindowsManifest(this.options.runner);
+    throw new SystemStateError('NOT_APPLICABLE', `no machine manifest for ${this.platform}`);
+  }
+
+  /**
+   * Writes what is not a plain file (partition tables, LVM metadata, EFI entries, package selections; registry
+   * hives and the BCD store on Windows) and the machine manifest into the session's staging folder under the
+   * snapshot location, to be backed up with the files. Exports describe the running machine, so a Linux
+   * `rootDir` other than `/` is refused.
+   */
+  async stage(sessionId: string, locationOverride?: string): Promise<StagingResult> {
+    assertSessionId(sessionId);
+    const windows = this.platform === 'win32';
+    if (!windows && this.rootDir !== '/')
+      throw new SystemStateError(
+        'NOT_APPLICABLE',
+        `exports describe the running machine, not ${this.rootDir}`,
+      );
+    const location = locationOverride ?? (await this.location()).location;
+    const components = await this.components();
+    const manifest = await this.manifest();
+    const stagingDir = stagingFolder(location, sessionId, windows ? path.win32 : path.posix);
+    const plan = windows
+      ? windowsExportPlan(stagingDir)
+      : linuxExportPlan({
+          disks: manifest.disks.flatMap((d) => (d.path && d.partitionStyle !== 'none' ? [d.path] : [])),
+          stagingDir,
+          packageManager: await packageManagerOf(this.rootDir),
+        });
+    const exports = await runExports(this.options.runner, plan, stagingDir);
+    const manifestFile = await writeManifestFile(stagingDir, manifest);
+    return { stagingDir, manifestFile, exports, components: withExportEvidence(components, exports) };
   }
 
   async estimate(components?: DetectedComponent[]): Promise<SizeEstimate> {
@@ -170,7 +222,8 @@ export class SystemStateService {
       const serverEdition =
         this.options.serverEdition ?? isServerEdition((await readWindowsOsInfo(runner)).info) ?? false;
       checks.push(await shadowCopyDrivesCheck(runner, serverEdition, machine.drives));
-      checks.push(windowsMbrLimitCheck(await probeWindowsDisks(runner)));
+      const { disks, unreadable } = await probeWindowsDisks(runner);
+      checks.push(windowsMbrLimitCheck(disks, unreadable));
     } else {
       checks.push(await linuxServicesCheck({ runner, provider: machine.provider }));
       const source =

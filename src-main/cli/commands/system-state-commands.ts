@@ -64,8 +64,15 @@ export const systemStatePreflightCommand: CliCommand = {
   path: ['system-state', 'preflight'],
   summary:
     'Run the preflight checks (free space, services, provider health, 2 TB rule…); exit 1 when one fails',
-  usage:
-    'Usage: backup-manager system-state preflight [--snapshot-location PATH] [--json]\n\n  --snapshot-location PATH   evaluate this location instead of the saved one (nothing is saved)',
+  usage: [
+    'Usage: backup-manager system-state preflight [--snapshot-location PATH] [--json]',
+    '',
+    '  --snapshot-location PATH   evaluate this location instead of the saved one (nothing is saved)',
+    '',
+    'Free space: a snapshot can grow to the size of what it captures, so the check fails (INSUFFICIENT_SPACE)',
+    'under 1.1 x the System state estimate free on the snapshot location, warns (LOW_FREE_SPACE) under 1.5 x,',
+    'and its fix names the local drive with the most free space. Exit 1 when a check fails.',
+  ].join('\n'),
   options: { 'snapshot-location': { value: true } },
   async run(args, { out, env }) {
     const result = await systemStateFor(env).preflight(optionValue(args, 'snapshot-location'));

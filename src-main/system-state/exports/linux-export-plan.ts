@@ -1,5 +1,23 @@
 /** The Linux export plan: disk layout, boot entries, software inventory. Paths are relative to the staging folder. */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fromNodeError } from '../errors';
 import type { ExportStep } from './export-plan';
+
+/** The package manager whose database the system tree holds (dpkg first: Debian and derivatives). */
+export async function packageManagerOf(rootDir: string): Promise<'dpkg' | 'rpm' | null> {
+  const exists = async (p: string) =>
+    stat(path.join(rootDir, p)).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return false;
+        throw fromNodeError(error, `looking for ${p}`);
+      },
+    );
+  if (await exists('var/lib/dpkg/status')) return 'dpkg';
+  if (await exists('var/lib/rpm')) return 'rpm';
+  return null;
+}
 
 export function linuxExportPlan(input: {
   disks: readonly string[];

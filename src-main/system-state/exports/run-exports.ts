@@ -66,9 +66,12 @@ export async function runExports(
   return results;
 }
 
-/** `<location>/backup-manager/staging/<sessionId>`: removed with the snapshot when the session ends. */
-export function stagingFolder(location: string, sessionId: string): string {
-  return path.join(location, 'backup-manager', 'staging', sessionId);
+/**
+ * `<location>/backup-manager/staging/<sessionId>`: removed with the snapshot when the session ends. `paths` is
+ * the path flavour of the machine the folder is on (`path.win32` for a Windows location).
+ */
+export function stagingFolder(location: string, sessionId: string, paths: path.PlatformPath = path): string {
+  return paths.join(location, 'backup-manager', 'staging', sessionId);
 }
 
 export async function writeManifestFile(stagingDir: string, manifest: unknown): Promise<string> {

@@ -1,7 +1,10 @@
 /**
  * The local drives a snapshot location can be on. Linux: the mounted filesystems from /proc/self/mountinfo,
  * minus pseudo, memory-backed and network filesystems, with free space from statfs. Windows: drive letters from
- * diskpart's `list volume` (fixed volumes; DVDs and removable media excluded), free space from statfs as well.
+ * diskpart's `list volume` (fixed volumes; DVDs and removable media excluded), free space from statfs as well:
+ * Node's statfs works on Windows (libuv answers it with GetDiskFreeSpaceW on the drive), so both systems share
+ * one probe. It reports the volume's free clusters without per-user quotas, which the elevated helper does not
+ * have anyway.
  */
 import { readFile, statfs } from 'node:fs/promises';
 import type { CommandRunner } from '../command-runner/command-runner';

@@ -57,6 +57,19 @@ describe('snapshot location', () => {
     await expect(validateLocation(path.join(dir, 'missing'), context, 0)).rejects.toThrow('does not exist');
     await writeFile(path.join(dir, 'file'), 'x');
     await expect(validateLocation(path.join(dir, 'file'), context, 0)).rejects.toThrow('not a folder');
+    const drive = { device: 'srv:/export', totalBytes: 1e12, freeBytes: 1e12, readOnly: false };
+    const on = (fsType: string, readOnly = false) => ({
+      ...context,
+      drives: [...drives, { ...drive, mountPoint: dir, fsType, readOnly }],
+    });
+    await expect(validateLocation(dir, on('nfs4'), 0)).rejects.toMatchObject({
+      code: 'INVALID_LOCATION',
+      message: `${dir}: not on a local drive (snapshots must stay on this machine)`,
+    });
+    await expect(validateLocation(dir, on('ext4', true), 0)).rejects.toMatchObject({
+      code: 'INVALID_LOCATION',
+      message: `${dir}: ${dir} is mounted read-only`,
+    });
     await expect(validateLocation(dir, context, Number.MAX_SAFE_INTEGER / 2)).rejects.toMatchObject({
       code: 'INSUFFICIENT_SPACE',
     });

@@ -70,7 +70,7 @@ export async function collectLinuxManifest(
         uuid: d.uuid,
         label: d.label,
       })),
-    networkInterfaces: await networkInterfaces(),
+    networkInterfaces: await networkInterfaces(notes),
     cpu: { model: os.cpus()[0]?.model ?? 'unknown', logicalCores: os.cpus().length },
     notes,
   };
@@ -86,15 +86,38 @@ export function parseOsRelease(text: string): Record<string, string> {
   return values;
 }
 
-/** Every interface in /sys/class/net (down ones too: the restore maps configuration by name and MAC). */
-async function networkInterfaces(): Promise<MachineManifest['networkInterfaces']> {
-  const names = await readdir('/sys/class/net').catch(() => Object.keys(os.networkInterfaces()));
+/**
+ * Every interface in /sys/class/net (down ones too: the restore maps configuration by name and MAC). Without
+ * sysfs (some containers) Node's view is used, which only knows interfaces that have an address; the notes say so.
+ */
+async function networkInterfaces(notes: string[]): Promise<MachineManifest['networkInterfaces']> {
+  let names: string[];
+  try {
+    names = await readdir('/sys/class/net');
+  } catch (error) {
+    notes.push(
+      `/sys/class/net unreadable (${(error as NodeJS.ErrnoException).code}): interfaces without an address are missing`,
+    );
+    return Object.entries(os.networkInterfaces())
+      .map(([name, addresses]) => ({ name, mac: nonZeroMac(addresses?.[0]?.mac ?? '') }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
   const result: MachineManifest['networkInterfaces'] = [];
   for (const name of names.sort()) {
-    const mac = (await readFile(`/sys/class/net/${name}/address`, 'utf8').catch(() => '')).trim();
-    result.push({ name, mac: mac && mac !== '00:00:00:00:00:00' ? mac : null });
+    const address = await readFile(`/sys/class/net/${name}/address`, 'utf8').catch(
+      (error: NodeJS.ErrnoException) => {
+        notes.push(`${name}: MAC unreadable (${error.code})`);
+        return '';
+      },
+    );
+    result.push({ name, mac: nonZeroMac(address) });
   }
   return result;
+}
+
+function nonZeroMac(text: string): string | null {
+  const mac = text.trim().toLowerCase();
+  return mac && mac !== '00:00:00:00:00:00' ? mac : null;
 }
 
 async function isDir(p: string): Promise<boolean> {

@@ -32,13 +32,16 @@ export const machineManifestSchema = z.object({
   ),
   filesystems: z.array(
     z.object({
+      /** Linux: the block device (`/dev/sda2`); Windows: the drive (`C:`). */
       device: z.string(),
       mountpoints: z.array(z.string()),
       type: z.string(),
+      /** Linux: the filesystem UUID; Windows: the volume serial number (8 hex digits, as `vol` shows it). */
       uuid: z.string().nullable(),
       label: z.string().nullable(),
     }),
   ),
+  /** MACs in one form on both systems (lower case, colons), so that a Windows and a Linux manifest compare. */
   networkInterfaces: z.array(z.object({ name: z.string(), mac: z.string().nullable() })),
   cpu: z.object({ model: z.string(), logicalCores: z.number().int().nonnegative() }),
   /** What could not be read, so that the wizard knows a field is missing rather than empty. */

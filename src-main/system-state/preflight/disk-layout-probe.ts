@@ -1,7 +1,6 @@
 /** Reads the partition tables the 2 TB check needs: Linux (lsblk + sfdisk --json) and Windows (diskpart). */
 import type { CommandRunner } from '../command-runner/command-runner';
 import { describeResult, succeeded } from '../command-runner/command-runner';
-import { SystemStateError } from '../errors';
 import { flattenDevices, parseLsblk } from '../platform/linux/lsblk-json';
 import { parseSfdiskJson } from '../platform/linux/sfdisk-json';
 import type { DiskpartDisk } from '../platform/windows/diskpart';
@@ -37,8 +36,11 @@ export async function probeLinuxDiskLayouts(
   return { layouts, unreadable };
 }
 
-export async function probeWindowsDisks(runner: CommandRunner): Promise<DiskpartDisk[]> {
+/** diskpart's disk list; a diskpart that does not answer (not an administrator) is reported, not thrown. */
+export async function probeWindowsDisks(
+  runner: CommandRunner,
+): Promise<{ disks: DiskpartDisk[]; unreadable: string[] }> {
   const listed = await runner.run({ argv: ['diskpart'], input: 'list disk\nexit\n', timeoutMs: 60_000 });
-  if (!succeeded(listed)) throw new SystemStateError('COMMAND_FAILED', describeResult(listed));
-  return parseDiskpartDisks(listed.stdout);
+  if (!succeeded(listed)) return { disks: [], unreadable: [`diskpart: ${describeResult(listed)}`] };
+  return { disks: parseDiskpartDisks(listed.stdout), unreadable: [] };
 }

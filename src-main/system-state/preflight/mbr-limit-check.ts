@@ -16,9 +16,12 @@ import type { CheckResult } from './check';
 export const mbrLimitBytes = 2 * 1024 ** 4;
 const title = 'Dynamic disks / LVM and md on MBR: 2 TB limit';
 
-export function windowsMbrLimitCheck(disks: readonly DiskpartDisk[]): CheckResult {
+export function windowsMbrLimitCheck(
+  disks: readonly DiskpartDisk[],
+  unreadable: readonly string[] = [],
+): CheckResult {
   const mbrDynamic = disks.filter((d) => d.dynamic && !d.gpt && d.status !== 'Missing');
-  const evidence: string[] = [];
+  const evidence: string[] = [...unreadable];
   let status: CheckResult['status'] = 'pass';
   for (const disk of mbrDynamic) {
     const used = disk.sizeBytes - disk.freeBytes;
@@ -28,11 +31,13 @@ export function windowsMbrLimitCheck(disks: readonly DiskpartDisk[]): CheckResul
     if (used > mbrLimitBytes) status = 'fail';
     else if (disk.sizeBytes > mbrLimitBytes && status === 'pass') status = 'warn';
   }
-  if (mbrDynamic.length === 0) evidence.push(`${disks.length} disk(s), none is an MBR dynamic disk`);
+  if (mbrDynamic.length === 0 && unreadable.length === 0)
+    evidence.push(`${disks.length} disk(s), none is an MBR dynamic disk`);
   return result(
     status,
     evidence,
     'Convert the disk to GPT (back up, clean, convert gpt in diskpart) or move volumes so that at most 2 TB of each MBR dynamic disk is used.',
+    unreadable.length > 0 ? 'Run the check as an administrator: diskpart must list the disks.' : null,
   );
 }
 
@@ -72,21 +77,26 @@ export function linuxMbrLimitCheck(
     status,
     evidence,
     'Move the LVM/md data below 2 TiB or convert the disk to a GPT partition table (sgdisk --mbrtogpt) before relying on this layout for a restore.',
+    unreadable.length > 0
+      ? 'Install util-linux (lsblk) and fdisk (sfdisk) and run the check as root: the partition tables must be read.'
+      : null,
   );
 }
 
-function result(status: CheckResult['status'], evidence: string[], fix: string): CheckResult {
-  return {
-    id: 'mbr-2tb-limit',
-    status,
-    code: status === 'fail' ? 'MBR_OVER_2TB' : 'OK',
-    title,
-    evidence,
-    fix:
-      status === 'pass'
-        ? ''
-        : status === 'warn'
-          ? `Space beyond 2 TiB on an MBR disk is unusable. ${fix}`
-          : fix,
-  };
+/**
+ * A disk whose table could not be read is not known to respect the rule: a warning (COMMAND_FAILED) with what
+ * to do, unless a readable disk already fails.
+ */
+function result(
+  status: CheckResult['status'],
+  evidence: string[],
+  fix: string,
+  unreadableFix: string | null,
+): CheckResult {
+  const base = { id: 'mbr-2tb-limit', title, evidence };
+  if (status === 'fail') return { ...base, status, code: 'MBR_OVER_2TB', fix };
+  if (unreadableFix !== null) return { ...base, status: 'warn', code: 'COMMAND_FAILED', fix: unreadableFix };
+  if (status === 'warn')
+    return { ...base, status, code: 'OK', fix: `Space beyond 2 TiB on an MBR disk is unusable. ${fix}` };
+  return { ...base, status, code: 'OK', fix: '' };
 }

@@ -40,6 +40,7 @@ export async function providerHealthCheck(input: {
   if (provider === 'lvm') {
     try {
       const listed = await runner.run({ argv: lvsArgv(source) });
+      if (listed.kind === 'missing') throw new SystemStateError('TOOL_MISSING', describeResult(listed));
       if (!succeeded(listed)) throw new SystemStateError('COMMAND_FAILED', describeResult(listed));
       const origin = parseLogicalVolumes(listed.stdout)[0];
       if (origin === undefined)
@@ -66,12 +67,12 @@ export async function providerHealthCheck(input: {
         };
       return { ...base, status: 'pass', code: 'OK', evidence, fix: '' };
     } catch (error) {
-      const code = isSystemStateError(error) ? error.code : 'COMMAND_FAILED';
+      if (!isSystemStateError(error)) throw error; // a bug, not a finding about the machine
       return {
         ...base,
         status: 'fail',
-        code,
-        evidence: [error instanceof Error ? error.message : String(error)],
+        code: error.code,
+        evidence: [error.message],
         fix: 'Install lvm2 and check the volume group with "vgs".',
       };
     }

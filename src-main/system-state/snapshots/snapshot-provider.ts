@@ -16,6 +16,8 @@ export interface SnapshotRequest {
   location: string;
   /** Component paths (absolute on the live system); only the temporary copy needs them. */
   paths?: readonly string[];
+  /** The System state estimate: VSS sizes the shadow copy storage it places on the location's drive from it. */
+  estimateBytes?: number;
 }
 
 export interface SnapshotHandle {

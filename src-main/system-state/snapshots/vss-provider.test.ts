@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RecordedCommandRunner, readFixture } from '../command-runner/recorded-command-runner';
+import { powershellArgv } from '../platform/windows/powershell-command';
 import { parseVssShadows } from '../platform/windows/vssadmin-shadows';
 import { sweepOrphans } from './snapshot-provider';
-import { createShadowScript, powershellArgv, VssProvider } from './vss-provider';
+import { createShadowScript, VssProvider } from './vss-provider';
+import { placeShadowStorage, shadowStorageMaxSize } from './vss-shadow-storage';
 
 const dir = new URL('../fixtures/windows/', import.meta.url);
 const fixture = (name: string) => readFixture(dir, name);
@@ -98,6 +100,64 @@ describe('VssProvider (recorded outputs)', () => {
       provider.create({ sessionId: 's', source: 'C:\\"); Remove-Item C:\\ -Recurse; ("', location }),
     ).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
+    });
+  });
+});
+
+describe('shadow copy storage on the snapshot location drive (recorded vssadmin outputs)', () => {
+  const list = ['vssadmin', 'list', 'shadowstorage'] as const;
+  const listed = fixture('vssadmin-list-shadowstorage.after-resize-4gb-10pct-ws2008.txt'); // C: on C:, max 4 GB
+
+  it('sizes the storage from the estimate (at least 320 MB), unbounded without one', () => {
+    expect(shadowStorageMaxSize(6 * 1024 ** 3)).toBe('9216MB');
+    expect(shadowStorageMaxSize(1024)).toBe('320MB');
+    expect(shadowStorageMaxSize(undefined)).toBe('UNBOUNDED');
+  });
+
+  it('grows an association already on the location drive, and leaves a big enough one alone', async () => {
+    const runner = new RecordedCommandRunner([
+      { argv: list, answer: { exitCode: 0, stdout: listed } },
+      {
+        argv: ['vssadmin', 'resize', 'shadowstorage', '/for=C:', '/on=C:', '/maxsize=9216MB'],
+        answer: { exitCode: 0, stdout: fixture('vssadmin-resize-shadowstorage.success-4gb-ws2008.txt') },
+      },
+      { argv: list, answer: { exitCode: 0, stdout: listed } },
+    ]);
+    expect(await placeShadowStorage(runner, 'C:\\', 'C:', '9216MB')).toEqual([]);
+    expect(await placeShadowStorage(runner, 'C:\\', 'C:', '2048MB')).toEqual([]);
+    expect(runner.unused()).toEqual([]);
+  });
+
+  it('never moves an existing association (that would delete the shadow copies): a warning instead', async () => {
+    const runner = new RecordedCommandRunner([{ argv: list, answer: { exitCode: 0, stdout: listed } }]);
+    expect(await placeShadowStorage(runner, 'C:\\', 'D:', 'UNBOUNDED')).toEqual([
+      'shadow copy storage of C: stays on C: (moving it to D: would delete the existing shadow copies of C:)',
+    ]);
+    expect(runner.calls.map((c) => c.argv.join(' '))).toEqual(['vssadmin list shadowstorage']);
+  });
+
+  it('adds an association for a volume that has none; a refused add is a warning, a silent vssadmin an error', async () => {
+    const runner = new RecordedCommandRunner([
+      { argv: list, answer: { exitCode: 0, stdout: listed } },
+      // No real capture of `vssadmin add shadowstorage` exists (shared SOURCES.md, "Not found"): only the exit
+      // status is given, which is all the code reads.
+      {
+        argv: ['vssadmin', 'add', 'shadowstorage', '/for=E:', '/on=D:', '/maxsize=320MB'],
+        answer: { exitCode: 0 },
+      },
+      { argv: list, answer: { exitCode: 0, stdout: listed } },
+      {
+        argv: ['vssadmin', 'add', 'shadowstorage', '/for=E:', '/on=D:', '/maxsize=320MB'],
+        answer: { exitCode: 2 },
+      },
+      { argv: list, answer: { missing: true } },
+    ]);
+    expect(await placeShadowStorage(runner, 'E:\\', 'D:', '320MB')).toEqual([]);
+    expect(await placeShadowStorage(runner, 'E:\\', 'D:', '320MB')).toEqual([
+      'shadow copy storage not changed (vssadmin add shadowstorage /for=E: /on=D: /maxsize=320MB: exit 2); VSS uses its default place',
+    ]);
+    await expect(placeShadowStorage(runner, 'E:\\', 'D:', '320MB')).rejects.toMatchObject({
+      code: 'VSS_UNAVAILABLE',
     });
   });
 });

@@ -1,6 +1,7 @@
 /**
  * VSS shadow copies on Windows. Created through WMI (`Win32_ShadowCopy.Create`, the documented way on client and
- * server editions — `vssadmin create shadow` exists only on servers), listed and deleted with vssadmin. Shadow
+ * server editions — `vssadmin create shadow` exists only on servers), listed and deleted with vssadmin; the
+ * shadow copy storage is first placed on the snapshot location's drive (vss-shadow-storage.ts). Shadow
  * copies carry no free-form tag, so the session id is kept in a small ledger file under the snapshot location;
  * the orphan sweep reads the ledgers. Volume letters and shadow ids are validated before they enter the
  * PowerShell command text, the one place where a command string cannot be avoided.
@@ -11,10 +12,12 @@ import { z } from 'zod';
 import type { CommandRunner } from '../command-runner/command-runner';
 import { describeResult, succeeded } from '../command-runner/command-runner';
 import { assertSessionId, fromNodeError, SystemStateError } from '../errors';
+import { powershellArgv } from '../platform/windows/powershell-command';
 import { parsePowerShellList } from '../platform/windows/powershell-objects';
 import { parseVssShadows } from '../platform/windows/vssadmin-shadows';
 import type { Availability, SnapshotHandle, SnapshotProvider, SnapshotRequest } from './snapshot-provider';
 import { locationFolderName, snapshotNamePrefix } from './snapshot-provider';
+import { placeShadowStorage, shadowStorageMaxSize } from './vss-shadow-storage';
 
 const guid = /^\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}$/;
 const ledgerSchema = z.object({
@@ -41,10 +44,6 @@ const createErrors: Record<number, string> = {
   13: 'unknown error',
 };
 
-export function powershellArgv(script: string): [string, ...string[]] {
-  return ['powershell.exe', '-NoProfile', '-NonInteractive', '-Command', script];
-}
-
 export function createShadowScript(volume: string): string {
   return `(Get-WmiObject -List Win32_ShadowCopy).Create("${normalizeVolume(volume)}","ClientAccessible")`;
 }
@@ -68,6 +67,16 @@ export class VssProvider implements SnapshotProvider {
   async create(request: SnapshotRequest): Promise<SnapshotHandle> {
     assertSessionId(request.sessionId);
     const volume = normalizeVolume(request.source);
+    // The snapshot location's drive receives the shadow copy storage (a location given as a Windows path).
+    const locationDrive = /^([A-Za-z]):\\/.exec(request.location)?.[1];
+    const warnings = locationDrive
+      ? await placeShadowStorage(
+          this.runner,
+          volume,
+          `${locationDrive.toUpperCase()}:`,
+          shadowStorageMaxSize(request.estimateBytes),
+        )
+      : [];
     const created = await this.runner.run({
       argv: powershellArgv(createShadowScript(volume)),
       timeoutMs: 600_000,
@@ -113,7 +122,7 @@ export class VssProvider implements SnapshotProvider {
       location: request.location,
       path: `${device}\\`,
       createdAt,
-      warnings: [],
+      warnings,
     };
   }
 

@@ -3,6 +3,7 @@
  * are stored and how much space they may use. Handles lines wrapped at 80 columns and the Vista format without
  * percentages, where "For volume" and "Shadow Copy Storage volume" can share a line.
  */
+import { SystemStateError } from '../../errors';
 import { consoleLines } from './console-text';
 
 export interface ShadowStorageAssociation {
@@ -80,18 +81,25 @@ export function shadowStoragePlan(
   onDrive: string,
   maxSize: string,
   existing: readonly ShadowStorageAssociation[],
-): string[][] {
+): [string, ...string[]][] {
   const drive = (d: string) => {
     const m = /^([A-Za-z]):\\?$/.exec(d);
-    if (!m) throw new Error(`not a drive letter: ${d}`);
+    if (!m) throw new SystemStateError('INVALID_ARGUMENT', `not a drive letter: ${d}`);
     return `${(m[1] as string).toUpperCase()}:`;
   };
   if (!/^(UNBOUNDED|\d+(KB|MB|GB|TB)|\d{1,2}%|100%)$/i.test(maxSize))
-    throw new Error(`not a vssadmin size: ${maxSize}`);
+    throw new SystemStateError('INVALID_ARGUMENT', `not a vssadmin size: ${maxSize}`);
   const forVol = drive(forDrive);
   const onVol = drive(onDrive);
   const current = existing.find((a) => a.forVolume.toUpperCase() === forVol);
-  const add = ['vssadmin', 'add', 'shadowstorage', `/for=${forVol}`, `/on=${onVol}`, `/maxsize=${maxSize}`];
+  const add: [string, ...string[]] = [
+    'vssadmin',
+    'add',
+    'shadowstorage',
+    `/for=${forVol}`,
+    `/on=${onVol}`,
+    `/maxsize=${maxSize}`,
+  ];
   if (current === undefined) return [add];
   if (current.storageVolume.toUpperCase() === onVol)
     return [['vssadmin', 'resize', 'shadowstorage', `/for=${forVol}`, `/on=${onVol}`, `/maxsize=${maxSize}`]];

@@ -3,14 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RecordedCommandRunner, readFixture } from '../../command-runner/recorded-command-runner';
-import {
-  bcdeditEnumArgv,
-  detectWindowsComponents,
-  diskpartListInput,
-  isServerEdition,
-  osInfoArgv,
-  readWindowsOsInfo,
-} from './windows-components';
+import { bcdeditEnumArgv, detectWindowsComponents, diskpartListInput } from './windows-components';
+import { isServerEdition, osInfoArgv, readWindowsOsInfo } from './windows-os-info';
 
 const dir = new URL('../../fixtures/windows/', import.meta.url);
 const fixture = (name: string) => readFixture(dir, name);
@@ -107,6 +101,9 @@ describe('Windows component detection', () => {
     });
     expect(byId['windows.boot']?.detected).toBe(true);
     expect(byId['windows.boot']?.evidence[0]).toMatch(/^bcdedit: [1-9]\d* boot entries$/);
+    expect(byId['windows.boot']?.evidence[1]).toBe(
+      'UEFI: boot manager on the EFI System Partition (partition=\\Device\\HarddiskVolume3, \\EFI\\Microsoft\\Boot\\bootmgfw.efi)',
+    );
     expect(byId['windows.com-plus']?.detected).toBe(true);
     expect(byId['windows.iis']?.detected).toBe(true);
     expect(byId['windows.disk-layout']?.evidence).toEqual([

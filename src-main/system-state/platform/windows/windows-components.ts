@@ -12,48 +12,12 @@ import type { CommandRunner } from '../../command-runner/command-runner';
 import { describeResult, succeeded } from '../../command-runner/command-runner';
 import { formatBytes } from '../../format-bytes';
 import { parseDiskpartDisks } from './diskpart';
-import { parsePowerShellList } from './powershell-objects';
 import { windowsComponentDefinitions } from './windows-component-definitions';
+import { bootManagerOf, bootModeFromBcdedit } from './windows-inventory';
+import { readWindowsOsInfo } from './windows-os-info';
 
-export interface WindowsOsInfo {
-  caption: string;
-  version: string;
-  /** Win32_OperatingSystem.ProductType: 1 workstation, 2 domain controller, 3 server. */
-  productType: number | null;
-}
-
-export const osInfoArgv = [
-  'powershell.exe',
-  '-NoProfile',
-  '-NonInteractive',
-  '-Command',
-  'Get-CimInstance -ClassName Win32_OperatingSystem | Format-List *',
-] as const;
 export const bcdeditEnumArgv = ['bcdedit', '/enum', 'all'] as const;
 export const diskpartListInput = 'list disk\nlist volume\nexit\n';
-
-export async function readWindowsOsInfo(
-  runner: CommandRunner,
-): Promise<{ info: WindowsOsInfo | null; evidence: string }> {
-  const result = await runner.run({ argv: osInfoArgv, timeoutMs: 60_000 });
-  if (!succeeded(result)) return { info: null, evidence: describeResult(result) };
-  const record = parsePowerShellList(result.stdout).find((r) => 'ProductType' in r || 'Caption' in r);
-  if (record === undefined)
-    return { info: null, evidence: 'Win32_OperatingSystem: no Caption/ProductType in the output' };
-  const productType = Number.parseInt(record.ProductType ?? '', 10);
-  const info = {
-    caption: record.Caption ?? '',
-    version: record.Version ?? '',
-    productType: Number.isFinite(productType) ? productType : null,
-  };
-  return { info, evidence: `${info.caption} ${info.version}, ProductType ${info.productType ?? 'unknown'}` };
-}
-
-export function isServerEdition(info: WindowsOsInfo | null): boolean | null {
-  if (info === null) return null;
-  if (info.productType !== null) return info.productType !== 1;
-  return /\bserver\b/i.test(info.caption);
-}
 
 type Detection = Pick<DetectedComponent, 'detected' | 'evidence' | 'estimate' | 'paths'>;
 
@@ -113,6 +77,7 @@ export async function detectWindowsComponents(input: {
         detected: entries > 0 || m.found.length > 0,
         evidence: [
           succeeded(bcd) ? `bcdedit: ${entries} boot entries` : `bcdedit: ${describeResult(bcd)}`,
+          ...(succeeded(bcd) ? bootManagerEvidence(bcd.stdout) : []),
           ...m.evidence,
         ],
         estimate: addEstimates([m.estimate, { bytes: 64 * 1024, files: 1 }]),
@@ -170,4 +135,14 @@ export async function detectWindowsComponents(input: {
   for (const definition of windowsComponentDefinitions)
     components.push({ ...definition, ...(await detections[definition.id]()) });
   return components;
+}
+
+/** Where the boot manager is: on UEFI, the EFI System Partition whose files the boot component covers. */
+function bootManagerEvidence(bcdedit: string): string[] {
+  const manager = bootManagerOf(bcdedit);
+  if (manager === null) return ['bcdedit: no Windows Boot Manager entry'];
+  const where = `${manager.device ?? 'unknown device'}${manager.path ? `, ${manager.path}` : ''}`;
+  return bootModeFromBcdedit(bcdedit) === 'uefi'
+    ? [`UEFI: boot manager on the EFI System Partition (${where})`]
+    : [`BIOS: boot manager on ${where}`];
 }

@@ -154,6 +154,26 @@ describe('PowerShell object output (recorded outputs)', () => {
       State: '12',
     });
   });
+  it('reads Get-CimInstance Win32_ShadowCopy objects and tables (CIM property order, prompt echoes)', () => {
+    const [cim] = parsePowerShellList(
+      fixture('powershell-get-ciminstance-win32_shadowcopy.partial-object-win11.txt'),
+    );
+    expect(cim).toMatchObject({
+      InstallDate: '2024-11-15 14:46:16',
+      ClientAccessible: 'True',
+      DeviceObject: '\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy4',
+    });
+    expect(
+      parsePowerShellTable(fixture('powershell-get-ciminstance-win32_shadowcopy.table-select-partial.txt')),
+    ).toEqual([
+      {
+        ID: '{9663A8D7-9D12-4D44-BB55-FF0DEFEC2E50}',
+        InstallDate: '4/12/2025 5:44:46 PM',
+        DeviceObject: '\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy1',
+      },
+    ]);
+  });
+
   it('reads tables with right-aligned and two-line headers', () => {
     const rows = parsePowerShellTable(
       fixture('powershell-get-wmiobject-win32_shadowcopy.table-id-deviceobject-installdate-state.txt'),
