@@ -1,8 +1,8 @@
 // @ts-check
 /**
- * Where the Electron binary is, without triggering its download. (`require('electron')` in Node tries to download
- * the binary when it is missing, which hangs or fails on an offline machine; the launcher and the Electron e2e
- * suite need a plain yes/no with the reason.)
+ * Where the Electron binary is, without triggering its download. (Requiring the electron package in Node tries
+ * to download the binary when it is missing, which hangs or fails on an offline machine; the launcher and the
+ * Electron e2e suite need a plain yes/no with the reason.)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
