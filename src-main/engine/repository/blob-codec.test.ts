@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decrypt } from '../crypto/container';
 import { generateMasterKey } from '../crypto/master-key';
-import { isEngineError } from '../errors';
 import { idOf } from '../ids';
+import { corruptMessage } from '../testing/corrupt-message';
 import type { EncodedBlob } from './blob';
 import { decodeBlob, encodeBlob } from './blob-codec';
 
@@ -18,16 +18,6 @@ function describeEncoded(blob: EncodedBlob) {
     length: blob.data.length,
     uncompressedLength: blob.uncompressedLength,
   };
-}
-
-function corruptMessage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(isEngineError(error, 'CORRUPT')).toBe(true);
-    return (error as Error).message;
-  }
-  return expect.unreachable('accepted a damaged blob');
 }
 
 const plaintexts = fc.oneof(

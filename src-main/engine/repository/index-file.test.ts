@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isEngineError } from '../errors';
+import { corruptMessage } from '../testing/corrupt-message';
 import type { PackedBlob } from './blob';
 import { decodeIndexFile, encodeIndexFile, type IndexFile } from './index-file';
 
@@ -22,16 +22,6 @@ const indexFile: fc.Arbitrary<IndexFile> = fc.record({
   supersedes: fc.array(hexId, { maxLength: 3 }),
   packs: fc.array(fc.record({ id: hexId, blobs: fc.array(blob, { maxLength: 5 }) }), { maxLength: 5 }),
 });
-
-function corruptMessage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(isEngineError(error, 'CORRUPT')).toBe(true);
-    return (error as Error).message;
-  }
-  return expect.unreachable('accepted a malformed index');
-}
 
 describe('index files', () => {
   it('round-trip through JSON', () => {

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { MemoryBackend } from '../backend/memory-backend';
 import { encrypt } from '../crypto/container';
 import { generateMasterKey } from '../crypto/master-key';
-import { isEngineError } from '../errors';
 import { idOf } from '../ids';
+import { corruptMessageOf as corruptMessage } from '../testing/corrupt-message';
 import type { BlobType } from './blob';
 import { decodeBlob, encodeBlob } from './blob-codec';
 import { compressedEntrySize, encodeHeaderEntries, packFileSize, rawEntrySize } from './pack-header';
@@ -19,16 +19,6 @@ async function storedBackend(bytes: Buffer, id = idOf(bytes)) {
   await backend.create();
   await backend.write({ type: 'data', name: id }, bytes);
   return { backend, id };
-}
-
-async function corruptMessage(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(isEngineError(error, 'CORRUPT')).toBe(true);
-    return (error as Error).message;
-  }
-  return expect.unreachable('accepted a damaged pack');
 }
 
 describe('pack writer and header reader', () => {

@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { decrypt, encrypt } from '../crypto/container';
 import { generateMasterKey } from '../crypto/master-key';
-import { isEngineError } from '../errors';
 import { idOf } from '../ids';
+import { corruptMessage } from '../testing/corrupt-message';
 import { decodeUnpacked, encodeUnpacked } from './unpacked-file';
 import { compressZstd } from './zstd';
 
 const key = generateMasterKey();
 const json = Buffer.from('{"packs":[]}\n');
-
-function corruptMessage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(isEngineError(error, 'CORRUPT')).toBe(true);
-    return (error as Error).message;
-  }
-  return expect.unreachable('accepted a bad unpacked file');
-}
 
 describe('unpacked files', () => {
   it('v2: 0x02 ‖ zstd(JSON), named by the hash of the stored bytes, and back', () => {

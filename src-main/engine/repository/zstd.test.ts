@@ -2,18 +2,8 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Compressor } from 'zstd-napi';
-import { isEngineError } from '../errors';
+import { corruptMessage } from '../testing/corrupt-message';
 import { compressZstd, decompressZstd } from './zstd';
-
-function corruptMessage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(isEngineError(error, 'CORRUPT')).toBe(true);
-    return (error as Error).message;
-  }
-  return expect.unreachable('accepted bad zstd input');
-}
 
 describe('zstd wrapper', () => {
   it('round-trips with and without a known length', () => {

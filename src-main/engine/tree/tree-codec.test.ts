@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EngineError, isEngineError } from '../errors';
+import { EngineError } from '../errors';
 import { type Id, idOf } from '../ids';
+import { corruptMessage } from '../testing/corrupt-message';
 import { emptyNode, type Node, type NodeType, nodeTypes } from './node';
 import type { NodeTime } from './time/rfc3339';
 import { TimeZone } from './time/zone';
@@ -23,16 +24,6 @@ function node(name: string | Buffer, type: NodeType, fill: Partial<Node> = {}): 
   if (type === 'file') n.content = [];
   if (type === 'dir') n.subtree = idA;
   return Object.assign(n, fill);
-}
-
-function corruptMessage(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (isEngineError(error, 'CORRUPT')) return error.message;
-    throw error;
-  }
-  throw new Error('expected a CORRUPT error');
 }
 
 describe('encodeTree', () => {
