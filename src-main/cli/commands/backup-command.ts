@@ -39,10 +39,10 @@ Exit codes: 0 done, 3 snapshot written but some entries could not be read (liste
     const workers = optionValue(args, 'workers');
     if (workers !== undefined && !/^\d+$/.test(workers))
       throw new CliError('USAGE', '--workers needs a number', 2);
-    const repository = await openRepository(args, env);
     const quiet = args.flags.has('quiet');
     let warnings = 0;
-    const summary = await backup(repository, {
+    // Not awaited here: backup() starts counting the files while the key is derived and the index loaded.
+    const summary = await backup(openRepository(args, env), {
       paths: args.positionals,
       excludes: args.options.get('exclude') ?? [],
       tags: args.options.get('tag') ?? [],

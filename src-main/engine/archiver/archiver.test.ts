@@ -2,15 +2,16 @@
  * The archiver's behaviour across runs: parent reuse, change detection, excludes, several paths, unreadable and
  * changing files, cancellation, progress throttling, and the same results from worker threads as inline.
  */
-import { appendFile, mkdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalBackend } from '../backend/local-backend';
 import { parseChunkerPolynomial } from '../chunker/chunker-polynomial';
-import { isEngineError } from '../errors';
+import { EngineError, isEngineError } from '../errors';
 import type { ProgressSnapshot } from '../progress/progress-meter';
 import { Repository } from '../repository/repository';
 import { makeTempDir, removeTempDir, restic, resticOk, testPassword } from '../testing/restic-cli';
+import { TimeZone } from '../tree/time/zone';
 import { backup } from './archiver';
 import { FileSaver } from './file-saver';
 
@@ -71,6 +72,41 @@ describe('backup across runs', () => {
     const second = await backup(repo, { paths: [source], workers: 0 });
     expect(second.filesChanged).toBe(1);
     expect(second.bytesAdded).toBeLessThan(2000); // trees only: the content is already stored
+  });
+
+  it('keeps a parent tree only where restic would write the same one (mode change, other zone)', async () => {
+    const utc = TimeZone.utc();
+    const first = await backup(repo, { paths: [source], workers: 0, zone: utc });
+    // Fresh = no parent: every tree encoded from the filesystem. With the parent, kept trees must give the same.
+    const expectSameAsFresh = async (zone: TimeZone) => {
+      const withParent = await backup(repo, { paths: [source], workers: 0, zone });
+      const fresh = await backup(repo, { paths: [source], workers: 0, zone, parent: null });
+      expect(withParent.snapshot.parent).toBeDefined();
+      expect(withParent.snapshot.tree).toBe(fresh.snapshot.tree);
+      return withParent.snapshot.tree;
+    };
+    expect(await expectSameAsFresh(utc)).toBe(first.snapshot.tree);
+    await chmod(path.join(source, 'var', 'cache'), 0o700); // a directory's own node changes, nothing below it
+    const afterChmod = await expectSameAsFresh(utc);
+    expect(afterChmod).not.toBe(first.snapshot.tree);
+    // Times are written in the writer's zone: a parent written in UTC is no tree for a +02:00 writer.
+    expect(await expectSameAsFresh(TimeZone.fixed(7200))).not.toBe(afterChmod);
+  });
+
+  it('takes a repository that is still opening, and fails with its error when opening fails', async () => {
+    const progress: ProgressSnapshot[] = [];
+    const opening = new Promise<Repository>((resolve) => setTimeout(() => resolve(repo), 50));
+    const summary = await backup(opening, {
+      paths: [source],
+      workers: 0,
+      onProgress: (p) => progress.push(p),
+    });
+    expect(summary.filesNew).toBe(4);
+    expect(progress.at(-1)).toMatchObject({ filesTotal: 5, filesDone: 5, totalsFinal: true });
+    const failing = Promise.reject(new EngineError('WRONG_PASSWORD', 'no key opens it'));
+    await expect(backup(failing, { paths: [source], workers: 0 })).rejects.toMatchObject({
+      code: 'WRONG_PASSWORD',
+    });
   });
 
   it('leaves out excluded entries', async () => {

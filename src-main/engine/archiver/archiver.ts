@@ -19,17 +19,26 @@ import type { Repository } from '../repository/repository';
 import { formatRfc3339Nano } from '../repository/rfc3339';
 import type { Snapshot } from '../repository/snapshot';
 import { AccountNames } from '../tree/fs/account-names';
-import { joinPath, nodeFromPathSync, readDirectoryNamesSync } from '../tree/fs/node-from-path';
+import {
+  entriesFromScan,
+  readDirectoryScan,
+  type ScannedEntry,
+  scanDirectoryOneByOne,
+} from '../tree/fs/directory-scan';
+import { nodeFromPathSync } from '../tree/fs/node-from-path';
 import type { XattrReadResult } from '../tree/fs/read-xattrs';
+import { readExtendedAttributes } from '../tree/fs/read-xattrs';
 import { goQuote } from '../tree/go/quote';
 import type { Node } from '../tree/node';
+import { sameRecordedNodes } from '../tree/node-equal';
 import { localZone } from '../tree/time/local-zone';
 import type { TimeZone } from '../tree/time/zone';
-import { encodeTree } from '../tree/tree-codec';
+import { compareNodeNames, encodeTree } from '../tree/tree-codec';
 import { buildTargetTrie, normalizeTargets, type TargetTrie } from './backup-targets';
 import { compileExcludes, type ExcludeMatcher } from './exclude-patterns';
 import { FileSaver } from './file-saver';
-import { ParentTrees } from './parent-tree';
+import { type ParentDirectory, ParentTrees } from './parent-tree';
+import { ScanCache } from './scan-cache';
 import { scanTotals } from './scanner';
 
 export interface BackupOptions {
@@ -83,18 +92,22 @@ export interface BackupSummary {
 /** Queued files above which the scanner waits for the workers. */
 const maxBacklog = 4096;
 
-export async function backup(repository: Repository, options: BackupOptions): Promise<BackupSummary> {
+/**
+ * Backs up `options.paths` into `repository`. The repository may still be opening (a promise): counting the
+ * totals needs only the filesystem, so it starts at once and overlaps the key derivation and the index load.
+ */
+export async function backup(
+  repositoryOrOpening: Repository | Promise<Repository>,
+  options: BackupOptions,
+): Promise<BackupSummary> {
+  // Awaited below; until then a failure to open must not count as unhandled (e.g. if the paths are invalid).
+  Promise.resolve(repositoryOrOpening).catch(() => undefined);
   const started = performance.now();
   const time = options.time ?? new Date();
   const targets = normalizeTargets(options.paths);
   const hostname = options.hostname ?? osHostname();
   const signal = options.signal ?? new AbortController().signal;
   if (signal.aborted) throw cancelled();
-
-  await repository.loadIndex();
-  const parentId =
-    options.parent === undefined ? await findParent(repository, hostname, targets) : options.parent;
-  const parentSnapshot = parentId ? await repository.loadSnapshot(parentId) : null;
 
   const meter = new ProgressMeter(options.onProgress);
   const summary = {
@@ -113,6 +126,49 @@ export async function backup(repository: Repository, options: BackupOptions): Pr
     summary.warnings++;
     options.onWarning?.({ path: typeof path === 'string' ? path : goQuote(path), message });
   };
+  // Checked once: without the addon every file would carry the same warning; one clear warning says it all.
+  try {
+    loadPosixFsAddon();
+  } catch (error) {
+    summary.xattrsUnavailable = (error as Error).message;
+    warn(
+      '(extended attributes)',
+      `cannot be read on this system, so none are in this snapshot: ${summary.xattrsUnavailable}`,
+    );
+  }
+  const excludes = compileExcludes(options.excludes ?? []);
+  const trie = buildTargetTrie(targets);
+  const counting = new AbortController();
+  const stopCounting = () => counting.abort();
+  signal.addEventListener('abort', stopCounting, { once: true });
+  const scans = summary.xattrsUnavailable === null ? new ScanCache() : null;
+  const totals = scanTotals(
+    trie,
+    excludes,
+    counting.signal,
+    (files, bytes) => meter.addTotals(files, bytes),
+    scans,
+  ).then(
+    () => meter.finishTotals(),
+    (error: unknown) => warn('(scan)', `counting the totals failed: ${(error as Error).message}`),
+  );
+
+  let repository: Repository;
+  let parentId: Id | null;
+  let parentSnapshot: Snapshot | null;
+  try {
+    repository = await repositoryOrOpening;
+    await repository.loadIndex();
+    parentId =
+      options.parent === undefined ? await findParent(repository, hostname, targets) : options.parent;
+    parentSnapshot = parentId ? await repository.loadSnapshot(parentId) : null;
+  } catch (error) {
+    counting.abort();
+    signal.removeEventListener('abort', stopCounting);
+    await totals;
+    throw error;
+  }
+
   const saver = new FileSaver(repository, {
     count: options.workers,
     onBytesRead: (bytes) => meter.addDone(0, bytes),
@@ -133,32 +189,15 @@ export async function backup(repository: Repository, options: BackupOptions): Pr
     },
     options.checkpointIntervalMs ?? 5 * 60_000,
   );
-
-  // Checked once: without the addon every file would carry the same warning; one clear warning says it all.
-  try {
-    loadPosixFsAddon();
-  } catch (error) {
-    summary.xattrsUnavailable = (error as Error).message;
-    warn(
-      '(extended attributes)',
-      `cannot be read on this system, so none are in this snapshot: ${summary.xattrsUnavailable}`,
-    );
-  }
   const walker = new TreeWalker(repository, saver, meter, summary, warn, {
-    excludes: compileExcludes(options.excludes ?? []),
+    excludes,
     accounts: new AccountNames(),
     readXattrs: summary.xattrsUnavailable === null ? undefined : () => ({ attributes: [], warnings: [] }),
     parents: new ParentTrees(repository),
+    scans,
     zone: options.zone ?? localZone(),
     signal,
   });
-  const trie = buildTargetTrie(targets);
-  const totals = scanTotals(trie, walker.excludes, signal, (files, bytes) =>
-    meter.addTotals(files, bytes),
-  ).then(
-    () => meter.finishTotals(),
-    (error: unknown) => warn('(scan)', `counting the totals failed: ${(error as Error).message}`),
-  );
 
   try {
     const tree = await walker.archiveRoot(trie, parentSnapshot?.tree ?? null);
@@ -190,7 +229,10 @@ export async function backup(repository: Repository, options: BackupOptions): Pr
   } finally {
     clearInterval(checkpoints);
     stopTrimmer();
+    counting.abort(); // a failed backup stops counting too
+    scans?.clear();
     signal.removeEventListener('abort', onAbort);
+    signal.removeEventListener('abort', stopCounting);
     await saver.close();
   }
 }
@@ -238,6 +280,8 @@ interface WalkerContext {
   /** Replaces the xattr reader (only when xattrs are unavailable, reported once). */
   readXattrs: ((path: Buffer) => XattrReadResult) | undefined;
   parents: ParentTrees;
+  /** Scans left by the totals count (null without the addon). */
+  scans: ScanCache | null;
   zone: TimeZone;
   signal: AbortSignal;
 }
@@ -267,16 +311,16 @@ class TreeWalker {
     return this.archiveTrie(trie, parents);
   }
 
-  private async archiveTrie(trie: TargetTrie, parents: Map<string, Node> | null): Promise<Id> {
+  private async archiveTrie(trie: TargetTrie, parents: ParentDirectory | null): Promise<Id> {
     const nodes: Node[] = [];
     for (const child of trie.children) {
-      const parent = parents?.get(child.name.toString('latin1'));
+      const parent = parents?.byName.get(child.name.toString('latin1'));
       const node = child.isTarget
         ? await this.archiveEntry(child.path, parent)
         : await this.archiveIntermediate(child, parent);
       if (node) nodes.push(node);
     }
-    return this.saveTree(nodes);
+    return this.saveTree(nodes, parents);
   }
 
   /** A directory on the way to a target: its own metadata, but only the trie's children. */
@@ -298,43 +342,48 @@ class TreeWalker {
    * depth-first and in order, bounded only by the file backlog, while the workers stay busy; memory holds the
    * unfinished directories, not the whole tree.
    */
-  private async scanDirectory(path: Buffer, parents: Map<string, Node> | null): Promise<Later<Id>> {
+  private async scanDirectory(path: Buffer, parents: ParentDirectory | null): Promise<Later<Id>> {
     this.checkCancelled();
-    let names: Buffer[];
+    let entries: ScannedEntry[];
     try {
-      names = readDirectoryNamesSync(path);
+      entries = this.listDirectory(path);
     } catch (error) {
       if (!isEngineError(error)) throw error;
       this.summary.entriesLeftOut++;
       this.warn(path, `cannot read the directory (${error.message}); it is stored empty`);
-      names = [];
+      entries = [];
     }
-    const children = names
-      .map((name) => ({ name, path: joinPath(path, name) }))
-      .filter((child) => !this.excludes.excludes(child.path));
+    const children: { name: Buffer; path: Buffer }[] = [];
     const nodes: (Node | null)[] = [];
-    for (const child of children) {
-      nodes.push(this.lstatNode(child.path));
+    for (const entry of entries) {
+      if (this.excludes.excludes(entry.path)) continue;
+      children.push(entry);
+      nodes.push(this.nodeOfEntry(entry));
       await this.yieldNowAndThen();
     }
     // Start reading the parent trees of the subdirectories now; the walk below enters them one after another.
     for (const [i, node] of nodes.entries()) {
-      const parent = parents?.get(children[i]?.name.toString('latin1') ?? '');
+      const parent = parents?.byName.get(children[i]?.name.toString('latin1') ?? '');
       if (node?.type === 'dir' && parent?.type === 'dir') this.context.parents.prefetch(parent.subtree);
     }
     const pending: Promise<Node | null>[] = [];
     for (const [i, node] of nodes.entries()) {
       const child = children[i];
       if (node === null || child === undefined) continue;
-      const parent = parents?.get(child.name.toString('latin1'));
+      const parent = parents?.byName.get(child.name.toString('latin1'));
       pending.push((await this.submitEntry(child.path, node, parent)).done);
     }
     return later(
-      Promise.all(pending).then((done) => this.saveTree(done.filter((n): n is Node => n !== null))),
+      Promise.all(pending).then((done) =>
+        this.saveTree(
+          done.filter((n): n is Node => n !== null),
+          parents,
+        ),
+      ),
     );
   }
 
-  private async archiveDirectory(path: Buffer, parents: Map<string, Node> | null): Promise<Id> {
+  private async archiveDirectory(path: Buffer, parents: ParentDirectory | null): Promise<Id> {
     return (await this.scanDirectory(path, parents)).done;
   }
 
@@ -410,6 +459,16 @@ class TreeWalker {
     await new Promise((resolve) => setImmediate(resolve));
   }
 
+  /** The entries of a directory with their nodes: one native call, or one lstat each without the addon. */
+  private listDirectory(path: Buffer): ScannedEntry[] {
+    const { accounts, readXattrs, scans } = this.context;
+    if (readXattrs !== undefined || scans === null) {
+      return scanDirectoryOneByOne(path, { accounts, readXattrs: readXattrs ?? readExtendedAttributes });
+    }
+    const scan = scans.take(path) ?? readDirectoryScan(path, true);
+    return entriesFromScan(path, scan, { accounts, withXattrs: true });
+  }
+
   private lstatNode(path: Buffer): Node | null {
     this.checkCancelled();
     try {
@@ -417,25 +476,50 @@ class TreeWalker {
         accounts: this.context.accounts,
         ...(this.context.readXattrs ? { readXattrs: this.context.readXattrs } : {}),
       });
-      if (result.kind === 'skipped') {
-        this.warn(path, result.warning);
-        return null;
-      }
-      for (const warning of result.warnings) this.warn(path, warning);
-      return result.node;
+      return this.nodeOfEntry(
+        result.kind === 'skipped'
+          ? { kind: 'skipped', name: path, path, warning: result.warning }
+          : { kind: 'node', name: path, path, node: result.node, warnings: result.warnings },
+      );
     } catch (error) {
       if (!isEngineError(error)) throw error;
-      this.summary.entriesLeftOut++;
-      this.warn(
-        path,
-        `${error.code === 'NOT_FOUND' ? 'vanished before it could be read' : error.message}; left out`,
-      );
-      return null;
+      return this.nodeOfEntry({ kind: 'error', name: path, path, error });
     }
   }
 
-  private async saveTree(nodes: Node[]): Promise<Id> {
-    const tree = encodeTree(nodes, this.context.zone);
+  /** The node of a scanned entry, its warnings reported; null (reported) when it is left out. */
+  private nodeOfEntry(entry: ScannedEntry): Node | null {
+    switch (entry.kind) {
+      case 'node':
+        for (const warning of entry.warnings) this.warn(entry.path, warning);
+        return entry.node;
+      case 'skipped':
+        this.warn(entry.path, entry.warning);
+        return null;
+      case 'error':
+        this.summary.entriesLeftOut++;
+        this.warn(
+          entry.path,
+          `${entry.error.code === 'NOT_FOUND' ? 'vanished before it could be read' : entry.error.message}; left out`,
+        );
+        return null;
+    }
+  }
+
+  /**
+   * Stores a directory's tree. When every entry is recorded exactly as in the parent snapshot's version of the
+   * directory, that tree is the one this backup would write, so it is kept as is: no encoding, no hashing.
+   */
+  private async saveTree(nodes: Node[], parent: ParentDirectory | null): Promise<Id> {
+    const sorted = nodes.sort(compareNodeNames);
+    if (
+      parent !== null &&
+      sameRecordedNodes(sorted, parent.nodes, this.context.zone) &&
+      this.repository.hasBlob('tree', parent.id)
+    ) {
+      return parent.id;
+    }
+    const tree = encodeTree(sorted, this.context.zone);
     if (!this.repository.hasBlob('tree', tree.id)) {
       const saved = await this.repository.saveBlob('tree', tree.bytes);
       if (saved.stored) this.summary.blobsAdded++;

@@ -8,7 +8,12 @@
 import { EngineError } from '../errors';
 import type { Id } from '../ids';
 import type { WorkerChannel } from '../parallel/worker-channel';
-import { startWorkers, type WorkerSet, type WorkerSetOptions } from '../parallel/worker-set';
+import {
+  startWorkers,
+  type WorkerSet,
+  type WorkerSetOptions,
+  workersWouldBeThreaded,
+} from '../parallel/worker-set';
 import type { EncodedBlob } from '../repository/blob';
 import type { Repository } from '../repository/repository';
 import type {
@@ -49,7 +54,9 @@ const maxOutstandingBytes = 2 * batchBytes;
 const maxOutstandingFiles = 2 * maxFilesPerBatch;
 
 export class FileSaver {
-  private readonly workers: WorkerSet;
+  /** Started with the first file to read: a backup where nothing changed never pays for worker threads. */
+  private started: WorkerSet | null = null;
+  private readonly init: ChunkWorkerInit;
   private readonly queue: Pending[] = [];
   private readonly running = new Map<number, { pending: Pending; channel: WorkerChannel }>();
   private readonly outstanding = new Map<WorkerChannel, { files: number; bytes: number }>();
@@ -68,23 +75,29 @@ export class FileSaver {
     private readonly options: FileSaverOptions = {},
   ) {
     this.maxQueuedBytes = options.maxQueuedBytes ?? 32 * 1024 * 1024;
-    const init: ChunkWorkerInit = {
+    this.init = {
       key: repository.key,
       polynomial: repository.config.chunkerPolynomial.toString(16),
       compress: repository.config.version >= 2,
       readBufferSize: 2 * 1024 * 1024,
       maxHeldBytes: 16 * 1024 * 1024,
     };
-    this.workers = startWorkers('backup', init, options);
-    for (const channel of this.workers.channels) {
-      this.outstanding.set(channel, { files: 0, bytes: 0 });
-      channel.onMessage((message) => this.handle(channel, message as FromChunkWorker));
-      channel.onFailure((error) => this.fail(error));
+  }
+
+  private get workers(): WorkerSet {
+    if (this.started === null) {
+      this.started = startWorkers('backup', this.init, this.options);
+      for (const channel of this.started.channels) {
+        this.outstanding.set(channel, { files: 0, bytes: 0 });
+        channel.onMessage((message) => this.handle(channel, message as FromChunkWorker));
+        channel.onFailure((error) => this.fail(error));
+      }
     }
+    return this.started;
   }
 
   get threaded(): boolean {
-    return this.workers.threaded;
+    return workersWouldBeThreaded(this.options);
   }
 
   /** Reads, chunks and stores a file; resolves with its content list (or why it could not be read). */
@@ -115,7 +128,7 @@ export class FileSaver {
   }
 
   async close(): Promise<void> {
-    await this.workers.terminate();
+    await this.started?.terminate();
   }
 
   /** Stops: fails every queued and running file with `error` (cancellation, or a worker that died). */

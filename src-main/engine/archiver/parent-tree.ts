@@ -6,25 +6,33 @@
 import type { Id } from '../ids';
 import type { Repository } from '../repository/repository';
 import type { Node } from '../tree/node';
-import { decodeTree } from '../tree/tree-codec';
+import { decodeTreeFast } from '../tree/tree-fast-decode';
 
-type Entries = Map<string, Node>;
+/** One directory of the parent snapshot: its tree ID, its nodes in stored order, and the nodes by raw name. */
+export interface ParentDirectory {
+  id: Id;
+  nodes: Node[];
+  byName: Map<string, Node>;
+}
+
+type Entries = ParentDirectory;
 
 export class ParentTrees {
-  /** Reads started ahead of the walk (see prefetch); each is taken out when the walk arrives. */
-  private readonly ahead = new Map<Id, Promise<Entries>>();
+  /**
+   * Reads started ahead of the walk (see prefetch); each is taken out when the walk arrives. They hold the
+   * tree's bytes, decoded only on arrival: decoded nodes are thousands of small objects that would survive
+   * many young-generation collections while they wait, which costs far more than decoding late.
+   */
+  private readonly ahead = new Map<Id, Promise<Buffer>>();
 
   constructor(private readonly repository: Repository) {}
 
-  /** The parent's entries of one directory by raw name, or null when the parent has no such directory. */
+  /** The parent's version of one directory, or null when the parent has no such directory. */
   async load(subtree: Id | null | undefined): Promise<Entries | null> {
     if (!subtree) return null;
     const started = this.ahead.get(subtree);
-    if (started) {
-      this.ahead.delete(subtree);
-      return started;
-    }
-    return this.read(subtree);
+    if (started) this.ahead.delete(subtree);
+    return this.decode(subtree, await (started ?? this.repository.readBlob('tree', subtree)));
   }
 
   /**
@@ -34,14 +42,14 @@ export class ParentTrees {
    */
   prefetch(subtree: Id | null): void {
     if (!subtree || this.ahead.has(subtree)) return;
-    const reading = this.read(subtree);
-    reading.catch(() => undefined); // reported by load(), which returns this same promise
+    const reading = this.repository.readBlob('tree', subtree);
+    reading.catch(() => undefined); // reported by load(), which awaits this same promise
     this.ahead.set(subtree, reading);
   }
 
-  private async read(subtree: Id): Promise<Entries> {
-    const nodes = decodeTree(await this.repository.readBlob('tree', subtree), subtree);
-    return new Map(nodes.map((node) => [node.name.toString('latin1'), node]));
+  private decode(subtree: Id, bytes: Buffer): Entries {
+    const nodes = decodeTreeFast(bytes, subtree);
+    return { id: subtree, nodes, byName: new Map(nodes.map((node) => [node.name.toString('latin1'), node])) };
   }
 
   /** The parent's content list for `current`, when it may be reused; null when the file must be read. */

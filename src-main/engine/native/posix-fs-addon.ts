@@ -36,6 +36,12 @@ export interface PosixFsBinding {
     mtimeSec: number | bigint,
     mtimeNsec: number,
   ): void;
+  /**
+   * A directory's entries, sorted by raw name, each with its lstat, symlink target and (withXattrs) extended
+   * attributes, packed into one Buffer (layout in posix-fs/directory-scan.c; read by tree/fs/directory-scan.ts).
+   * Throws when the directory itself cannot be opened or listed; per-entry failures are recorded in the entry.
+   */
+  scanDirectory(dir: Buffer, withXattrs: boolean): Buffer;
   /** malloc_trim(0) on glibc: returns free heap memory to the system; true when some was released. */
   releaseFreeMemory(): boolean;
 }
@@ -59,6 +65,7 @@ const posixFsAddon: AddonSpec<PosixFsBinding> = {
       'lremovexattr',
       'mknod',
       'lutimes',
+      'scanDirectory',
     ]);
     return missing.length > 0
       ? `not the posix-fs addon (missing ${missing.join(', ')}; an outdated build?)`

@@ -26,9 +26,19 @@ export function defaultWorkerCount(): number {
   return Math.max(1, availableParallelism());
 }
 
+function workerScript(options: WorkerSetOptions): string | null {
+  const count = options.count ?? defaultWorkerCount();
+  return count > 0 ? (options.script ?? findEngineWorkerScript()) : null;
+}
+
+/** Whether startWorkers with these options would start threads (without starting anything). */
+export function workersWouldBeThreaded(options: WorkerSetOptions = {}): boolean {
+  return workerScript(options) !== null;
+}
+
 export function startWorkers(role: WorkerRole, init: unknown, options: WorkerSetOptions = {}): WorkerSet {
   const count = options.count ?? defaultWorkerCount();
-  const script = count > 0 ? (options.script ?? findEngineWorkerScript()) : null;
+  const script = workerScript(options);
   const channels =
     script === null
       ? [startInlineWorker(role, init)]

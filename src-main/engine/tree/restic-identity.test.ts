@@ -14,6 +14,7 @@ import { backup, encodeSnapshotTrees, fetchResticTrees, snapshotTree } from './t
 import { loadNamedZone } from './time/local-zone';
 import { TimeZone } from './time/zone';
 import { decodeTree, encodeTree } from './tree-codec';
+import { decodeTreeFast, tryDecodeTreeFast } from './tree-fast-decode';
 
 let work: string;
 let repo: string;
@@ -100,6 +101,15 @@ describe('trees written by restic', () => {
     expect(lossy.sort()).toEqual(['/data/links', '/data/xattrs']);
     expect(identical).toBe(9);
     expect(withOffsets).toBe(8); // all but the three empty directories' trees hold times with offsets
+  });
+
+  it('take the fast decoder’s path, with the exact decoder’s nodes', () => {
+    let fast = 0;
+    for (const [key, bytes] of berlinTrees) {
+      expect(decodeTreeFast(bytes), key).toEqual(decodeTree(bytes));
+      if (tryDecodeTreeFast(bytes) !== undefined) fast++;
+    }
+    expect(fast).toBe(berlinTrees.size);
   });
 
   it('carry the odd names back as the exact raw bytes', async () => {

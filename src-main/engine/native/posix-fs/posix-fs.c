@@ -2,6 +2,8 @@
  * The POSIX filesystem calls the engine needs and Node.js does not offer, as one Node-API addon:
  * - extended attributes: llistxattr, lgetxattr, lsetxattr, lremovexattr (backup reads them, restore writes them);
  * - mknod: fifos and block/character devices for restore (Node has no mknod);
+ * - scanDirectory: a directory's entries with their lstat, link target and xattrs in one call (directory-scan.c),
+ *   so a backup's walk does not pay one JavaScript round trip per syscall;
  * - lutimes: utimensat(AT_SYMLINK_NOFOLLOW) with whole nanoseconds (Node's utimes/lutimes take doubles, which
  *   cannot carry the nanoseconds of a 2020s timestamp, and restic restores times exactly).
  * Every call works on the path itself and never follows a final symlink (l* variants, AT_SYMLINK_NOFOLLOW; mknod
@@ -15,8 +17,8 @@
  * Calls are synchronous: each is a single syscall on a path the caller has just created or lstat-ed.
  * On platforms other than Linux every function throws ENOTSUP, so `npm ci` still builds on Windows and macOS.
  */
-#define NAPI_VERSION 8
-#include <node_api.h>
+#include "directory-scan.h"
+#include "posix-fs-common.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -68,7 +70,7 @@ static const char *errno_name(int err, char *fallback, size_t fallback_size) {
 }
 
 /* Throws an fs-style error for `err`; returns NULL so callers can `return throw_errno(...)`. */
-static napi_value throw_errno(napi_env env, int err, const char *syscall) {
+napi_value throw_errno(napi_env env, int err, const char *syscall) {
   char fallback[16];
   const char *code = errno_name(err, fallback, sizeof fallback);
   char message[256];
@@ -86,7 +88,7 @@ static napi_value throw_errno(napi_env env, int err, const char *syscall) {
 }
 
 /* A NUL-terminated copy of a Buffer/Uint8Array argument (path or name). Throws and returns NULL on misuse. */
-static char *c_string_arg(napi_env env, napi_value value, const char *what) {
+char *c_string_arg(napi_env env, napi_value value, const char *what) {
   bool is_buffer = false;
   napi_is_buffer(env, value, &is_buffer);
   if (!is_buffer) {
@@ -395,6 +397,7 @@ NAPI_MODULE_INIT() {
     {"mknod", NULL, make_node, NULL, NULL, NULL, napi_enumerable, NULL},
     {"lutimes", NULL, set_times, NULL, NULL, NULL, napi_enumerable, NULL},
     {"releaseFreeMemory", NULL, release_free_memory, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"scanDirectory", NULL, scan_directory, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
   return exports;

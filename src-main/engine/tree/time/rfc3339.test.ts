@@ -7,6 +7,7 @@ import {
   type NodeTime,
   nodeTimeFromNs,
   parseGoTime,
+  parseGoTimeByPattern,
   zeroGoTime,
 } from './rfc3339';
 import { TimeZone } from './zone';
@@ -119,6 +120,54 @@ describe('parseGoTime (time.Parse RFC3339, go1.19)', () => {
     '2023-01-01T00:00:00Z ',
   ])('rejects %s', (text) => {
     expect(() => parseGoTime(text)).toThrow(GoTimeParseError);
+  });
+
+  it('gives the general parser’s verdict on every text, canonical or not (property)', () => {
+    // Two digits, mostly in the field's range, sometimes anything.
+    const field = (min: number, max: number) =>
+      fc
+        .oneof(
+          { arbitrary: fc.integer({ min, max }), weight: 9 },
+          { arbitrary: fc.integer({ min: 0, max: 99 }), weight: 1 },
+        )
+        .map((n) => String(n).padStart(2, '0'));
+    const text = fc
+      .tuple(
+        fc.constantFrom('2023', '1600', '0000', '9999', '2024', '2100', '23', 'x023'),
+        field(1, 12),
+        field(1, 31),
+        fc.constantFrom('T', 'T', 'T', 't'),
+        fc.oneof({ arbitrary: field(0, 23), weight: 9 }, { arbitrary: fc.constantFrom('4', ''), weight: 1 }),
+        field(0, 59),
+        field(0, 59),
+        fc.oneof(fc.constant(''), fc.stringMatching(/^[.,][0-9]{0,11}$/), fc.constantFrom('.', '.x')),
+        fc.oneof(
+          fc.constantFrom('Z', 'Z', 'Z', 'z', '', '+0100', 'Z '),
+          fc
+            .tuple(fc.constantFrom('+', '-'), field(0, 24), field(0, 60))
+            .map(([sign, h, m]) => `${sign}${h}:${m}`),
+        ),
+      )
+      .map(
+        ([y, mo, d, t, h, mi, se, fraction, zone]) => `${y}-${mo}-${d}${t}${h}:${mi}:${se}${fraction}${zone}`,
+      );
+    const verdict = (parse: (text: string) => NodeTime, input: string) => {
+      try {
+        return parse(input);
+      } catch (error) {
+        return error instanceof GoTimeParseError ? 'rejected' : error;
+      }
+    };
+    let accepted = 0;
+    fc.assert(
+      fc.property(text, (input) => {
+        const general = verdict(parseGoTimeByPattern, input);
+        expect(verdict(parseGoTime, input)).toEqual(general);
+        if (general !== 'rejected') accepted++;
+      }),
+      { numRuns: 5000 },
+    );
+    expect(accepted).toBeGreaterThan(200);
   });
 
   it('round-trips format → parse to the same instant (up to the offset seconds Go drops)', () => {

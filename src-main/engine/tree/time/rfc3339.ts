@@ -84,6 +84,73 @@ const rfc3339Pattern =
 
 /** Parses restic's timestamp text (Go's `time.Parse(time.RFC3339, s)`); throws GoTimeParseError. */
 export function parseGoTime(text: string): NodeTime {
+  return parseCanonicalGoTime(text) ?? parseGoTimeByPattern(text);
+}
+
+/** The value of `count` ASCII digits at `at`, or -1 if any is not a digit. */
+function digits(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+/**
+ * The form restic writes (`2006-01-02T15:04:05.999999999Z07:00`: four-digit year, two-digit fields, 1–9
+ * fraction digits, `Z` or `±hh:mm`), parsed without a regular expression — a backup parses three per file of
+ * its parent snapshot. Returns undefined for anything else (the general parser then decides), so both paths
+ * give the same result for every input this one takes.
+ */
+function parseCanonicalGoTime(text: string): NodeTime | undefined {
+  const length = text.length;
+  if (length < 20 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84)
+    return undefined; // '-', '-', 'T'
+  if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return undefined; // ':'
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23) return undefined;
+  if (minute < 0 || minute > 59 || second < 0 || second > 59 || day > daysInMonth(month, year))
+    return undefined;
+  let at = 19;
+  let nsec = 0;
+  if (text.charCodeAt(at) === 46) {
+    // '.': 1–9 digits (more are legal but rare: left to the general parser)
+    let count = 0;
+    at++;
+    while (at < length && count < 10) {
+      const d = text.charCodeAt(at) - 48;
+      if (d < 0 || d > 9) break;
+      nsec = nsec * 10 + d;
+      count++;
+      at++;
+    }
+    if (count === 0 || count > 9) return undefined;
+    for (let i = count; i < 9; i++) nsec *= 10;
+  }
+  let offset = 0;
+  const sign = text.charCodeAt(at);
+  if (sign === 90) {
+    if (at + 1 !== length) return undefined; // 'Z' ends the text
+  } else if (sign === 43 || sign === 45) {
+    if (at + 6 !== length || text.charCodeAt(at + 3) !== 58) return undefined;
+    const offsetHours = digits(text, at + 1, 2);
+    const offsetMinutes = digits(text, at + 4, 2);
+    if (offsetHours < 0 || offsetMinutes < 0 || offsetHours > 24 || offsetMinutes > 60) return undefined;
+    offset = (offsetHours * 60 + offsetMinutes) * 60 * (sign === 45 ? -1 : 1);
+  } else return undefined;
+  const localSec = daysFromCivil(year, month, day) * secondsPerDay + hour * 3600 + minute * 60 + second;
+  return { sec: BigInt(localSec - offset), nsec, zoneOffset: offset };
+}
+
+/** Go 1.19's RFC 3339 parsing in general (see rfc3339Pattern). */
+export function parseGoTimeByPattern(text: string): NodeTime {
   const m = rfc3339Pattern.exec(text);
   if (m === null) throw new GoTimeParseError(text);
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
