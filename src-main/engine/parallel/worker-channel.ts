@@ -26,8 +26,16 @@ export type WorkerHandlerFactory = (
   post: (message: unknown, transfer?: ArrayBuffer[]) => void,
 ) => WorkerHandler;
 
+/** Young-generation size of a worker thread (MB). */
+const workerYoungGenerationMb = 6;
+
 export function startThreadWorker(script: string, role: WorkerRole, init: unknown): WorkerChannel {
-  const worker = new Worker(script, { workerData: { role, init } });
+  // A small young generation: a worker's live heap is a few MB, but V8 would size its nursery for throughput
+  // (tens of MB per thread, resident once touched). Its buffers live outside the heap and are paced separately.
+  const worker = new Worker(script, {
+    workerData: { role, init },
+    resourceLimits: { maxYoungGenerationSizeMb: workerYoungGenerationMb },
+  });
   let failureListener: ((error: EngineError) => void) | undefined;
   let failed = false;
   const fail = (error: EngineError) => {
