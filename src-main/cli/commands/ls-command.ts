@@ -3,7 +3,7 @@ import type { Id } from '../../engine/ids';
 import type { Repository } from '../../engine/repository/repository';
 import { resolveSnapshot } from '../../engine/repository/snapshot-ref';
 import type { Node } from '../../engine/tree/node';
-import { decodeTree } from '../../engine/tree/tree-codec';
+import { decodeTreeFast } from '../../engine/tree/tree-fast-decode';
 import type { CliCommand } from '../cli-command';
 import { CliError } from '../cli-command';
 import { formatSize } from './cli-format';
@@ -56,7 +56,7 @@ async function findDirectory(
   let tree = root;
   const parts = dir.split('/').filter(Boolean);
   for (const [i, part] of parts.entries()) {
-    const node = decodeTree(await repository.readBlob('tree', tree), tree).find(
+    const node = decodeTreeFast(await repository.readBlob('tree', tree), tree).find(
       (n) => n.name.toString() === part,
     );
     if (node?.type !== 'dir' || node.subtree === null) {
@@ -76,7 +76,7 @@ async function walk(
   prefix: string,
   visit: (path: string, node: Node) => void,
 ): Promise<void> {
-  for (const node of decodeTree(await repository.readBlob('tree', tree), tree)) {
+  for (const node of decodeTreeFast(await repository.readBlob('tree', tree), tree)) {
     const path = `${prefix}/${node.name.toString('utf8')}`;
     visit(path, node);
     if (node.type === 'dir' && node.subtree !== null) await walk(repository, node.subtree, path, visit);

@@ -25,7 +25,7 @@ import { startMemoryTrimmer } from '../parallel/garbage-collector';
 import { ProgressMeter } from '../progress/progress-meter';
 import type { Repository } from '../repository/repository';
 import type { Node } from '../tree/node';
-import { decodeTree } from '../tree/tree-codec';
+import { decodeTreeFast } from '../tree/tree-fast-decode';
 import { ContentWriter } from './content-writer';
 import { restoreMetadata } from './node-metadata';
 import { createHardlink, createSpecialFile, createSymlink } from './restore-entries';
@@ -125,7 +125,7 @@ class Restorer {
     private readonly target: Buffer,
   ) {
     this.trees = new SharedTreeReads(repository);
-    this.loadTree = async (id) => decodeTree(await this.trees.take(id), id);
+    this.loadTree = async (id) => decodeTreeFast(await this.trees.take(id), id);
     this.guard = new DirectoryGuard(target);
     this.meter = new ProgressMeter(options.onProgress);
     this.ownership = options.ownership ?? this.isRoot;

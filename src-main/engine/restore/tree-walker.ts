@@ -14,7 +14,7 @@ import type { Id } from '../ids';
 import type { Repository } from '../repository/repository';
 import { goQuote } from '../tree/go/quote';
 import type { Node } from '../tree/node';
-import { decodeTree } from '../tree/tree-codec';
+import { decodeTreeFast } from '../tree/tree-fast-decode';
 import { assertSafeName, childPath } from './restore-paths';
 import type { RestoreSelection, SelectionVerdict } from './restore-selection';
 
@@ -22,7 +22,7 @@ export type TreeLoader = (id: Id) => Promise<Node[]>;
 
 /** Loads and decodes tree blobs from the repository (each blob verified by its ID). */
 export function repositoryTreeLoader(repository: Repository): TreeLoader {
-  return async (id) => decodeTree(await repository.readBlob('tree', id), id);
+  return async (id) => decodeTreeFast(await repository.readBlob('tree', id), id);
 }
 
 export interface WalkEntry {
