@@ -14,6 +14,20 @@ export interface FileHandle {
   name: string;
 }
 
+/**
+ * A file's bytes: one buffer, or parts written back to back (a pack is its blobs and header; writing the parts
+ * saves assembling a 16 MiB copy of each pack in memory).
+ */
+export type WriteData = Uint8Array | readonly Uint8Array[];
+
+/** The total length of `data`. */
+export function writeDataLength(data: WriteData): number {
+  if (data instanceof Uint8Array) return data.length;
+  let length = 0;
+  for (const part of data) length += part.length;
+  return length;
+}
+
 export interface FileInfo extends FileHandle {
   size: number;
 }
@@ -40,7 +54,7 @@ export interface Backend {
    * is durable (fsynced, directory entry fsynced). Fails with NO_SPACE when the storage is full, leaving nothing
    * behind.
    */
-  write(file: FileHandle, data: Uint8Array): Promise<void>;
+  write(file: FileHandle, data: WriteData): Promise<void>;
   /** Deletes a file; deleting an absent file is not an error. */
   remove(file: FileHandle): Promise<void>;
   close(): Promise<void>;

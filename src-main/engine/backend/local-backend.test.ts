@@ -66,6 +66,20 @@ describe.each([
     expect((await backend.stat(file)).size).toBe(1000);
   });
 
+  it('writes a file given as parts back to back (more parts than one writev takes, empty ones included)', async () => {
+    const backend = await make();
+    await backend.create();
+    const parts = Array.from({ length: 1500 }, (_, i) =>
+      Buffer.alloc(i % 7 === 0 ? 0 : (i * 37) % 4096, i % 256),
+    );
+    parts.push(Buffer.alloc(3 * 1024 * 1024, 9)); // a large last part
+    const whole = Buffer.concat(parts);
+    const file = { type: 'data' as const, name: idOf(whole) };
+    await backend.write(file, parts);
+    expect((await backend.read(file)).equals(whole)).toBe(true);
+    expect((await backend.stat(file)).size).toBe(whole.length);
+  });
+
   it('reports ranges beyond the end as CORRUPT (a truncated file) and absent files as NOT_FOUND', async () => {
     const backend = await make();
     await backend.create();

@@ -9,8 +9,9 @@ import { chmod, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promi
 import path from 'node:path';
 import { EngineError, fromNodeError, isEngineError } from '../errors';
 import { isId } from '../ids';
-import type { Backend, FileHandle, FileInfo, FileType } from './backend';
+import type { Backend, FileHandle, FileInfo, FileType, WriteData } from './backend';
 import { ReadHandleCache } from './read-handle-cache';
+import { writeAll } from './write-all';
 
 const dirMode = 0o700;
 /** Repository files are write-once; restic makes them read-only. */
@@ -133,18 +134,14 @@ export class LocalBackend implements Backend {
     }
   }
 
-  async write(file: FileHandle, data: Uint8Array): Promise<void> {
+  async write(file: FileHandle, data: WriteData): Promise<void> {
     const finalPath = this.filePath(file);
     const dir = path.dirname(finalPath);
     const tempPath = `${finalPath}${tempMarker}${randomBytes(6).toString('hex')}`;
     let handle: FsFileHandle | undefined;
     try {
       handle = await this.openNewFile(tempPath, dir);
-      let done = 0;
-      while (done < data.length) {
-        const { bytesWritten } = await handle.write(data, done, data.length - done);
-        done += bytesWritten;
-      }
+      await writeAll(handle, data instanceof Uint8Array ? [data] : data);
       await handle.sync();
       const written = handle;
       handle = undefined; // closed below, whether or not close() succeeds

@@ -4,7 +4,7 @@
  */
 import { EngineError } from '../errors';
 import { isId } from '../ids';
-import type { Backend, FileHandle, FileInfo, FileType } from './backend';
+import type { Backend, FileHandle, FileInfo, FileType, WriteData } from './backend';
 
 export class MemoryBackend implements Backend {
   readonly location: string;
@@ -50,12 +50,12 @@ export class MemoryBackend implements Backend {
     return Buffer.from(data.subarray(start, start + length));
   }
 
-  async write(file: FileHandle, data: Uint8Array): Promise<void> {
+  async write(file: FileHandle, data: WriteData): Promise<void> {
     this.validate(file);
     if (!this.created) {
       throw new EngineError('NOT_FOUND', `${this.location}: no repository (create() first)`);
     }
-    this.files.set(keyOf(file), Buffer.from(data));
+    this.files.set(keyOf(file), data instanceof Uint8Array ? Buffer.from(data) : Buffer.concat(data));
   }
 
   async remove(file: FileHandle): Promise<void> {

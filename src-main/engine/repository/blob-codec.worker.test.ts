@@ -85,7 +85,8 @@ describe('blob codec in worker threads', () => {
         writer.add(blob);
       });
     });
-    const pack = writer.finish();
+    const finished = writer.finish();
+    const pack = { ...finished, bytes: Buffer.concat(finished.parts) };
     const backend = new MemoryBackend();
     await backend.create();
     await backend.write({ type: 'data', name: pack.id }, pack.bytes);

@@ -17,6 +17,9 @@ import type { MasterIndex } from './master-index';
 import { defaultPackTargetSize, type FinishedPack, PackWriter } from './pack-writer';
 import { encodeUnpacked } from './unpacked-file';
 
+/** Pack writes in flight at once (two: one being written and fsynced while the next one is sent). */
+const maxPackWrites = 2;
+
 export interface BlobSaverOptions {
   version: RepositoryVersion;
   packTargetSize?: number;
@@ -35,8 +38,10 @@ export class BlobSaver {
   /** Packs written but not yet named by an index file. */
   private unindexed: IndexPack[] = [];
   private unindexedBlobs = 0;
-  /** Pack writes in progress (saveBlob calls may overlap); flush() waits for them. */
+  /** Pack writes in progress (see startPackWrite); flush() waits for them. */
   private readonly inFlight = new Set<Promise<void>>();
+  /** A failed pack write not reported yet. */
+  private failure: unknown = null;
 
   constructor(
     private readonly backend: Backend,
@@ -64,11 +69,12 @@ export class BlobSaver {
 
   /** Queues an already encoded blob (e.g. from a worker thread); skips it when already known. */
   async saveEncoded(blob: EncodedBlob): Promise<boolean> {
+    this.throwIfFailed();
     if (this.has(blob.type, blob.id)) return false;
     const writer = this.writers[blob.type];
     writer.add(blob);
     this.pending.add(`${blob.type}:${blob.id}`);
-    if (writer.isFull()) await this.track(this.writePack(writer.finish()));
+    if (writer.isFull()) await this.startPackWrite(writer.finish());
     return true;
   }
 
@@ -78,30 +84,46 @@ export class BlobSaver {
    */
   async checkpoint(): Promise<void> {
     await Promise.all(this.inFlight);
+    this.throwIfFailed();
     await this.writeIndex();
   }
 
   /** Writes every unfinished pack, then one index file naming all packs not yet indexed. */
   async flush(): Promise<void> {
     for (const writer of Object.values(this.writers)) {
-      if (writer.count > 0) await this.track(this.writePack(writer.finish()));
+      if (writer.count > 0) await this.startPackWrite(writer.finish());
     }
     await Promise.all(this.inFlight);
+    this.throwIfFailed();
     await this.writeIndex();
   }
 
-  private async track(write: Promise<void>): Promise<void> {
+  /**
+   * Starts writing a pack and returns once fewer than `maxPackWrites` are in flight: the next pack fills while
+   * one is being written and fsynced, so a slow disk does not stall the whole pipeline. A failed write is
+   * remembered and thrown by the next call (or flush), so it can never be missed.
+   */
+  private async startPackWrite(pack: FinishedPack): Promise<void> {
+    const write = this.writePack(pack).catch((error: unknown) => {
+      this.failure ??= error;
+    });
     this.inFlight.add(write);
-    try {
-      await write;
-    } finally {
-      this.inFlight.delete(write);
-    }
+    void write.finally(() => this.inFlight.delete(write));
+    while (this.inFlight.size >= maxPackWrites) await Promise.race(this.inFlight);
+    this.throwIfFailed();
+  }
+
+  /** Reports a failed pack write once (its blobs were forgotten, so saving them again stores them again). */
+  private throwIfFailed(): void {
+    const failure = this.failure;
+    if (failure === null) return;
+    this.failure = null;
+    throw failure;
   }
 
   private async writePack(pack: FinishedPack): Promise<void> {
     try {
-      await this.backend.write({ type: 'data', name: pack.id }, pack.bytes);
+      await this.backend.write({ type: 'data', name: pack.id }, pack.parts);
     } catch (error) {
       // The pack is lost: forget its blobs, so a later save stores them again instead of trusting a missing pack.
       for (const blob of pack.blobs) this.pending.delete(`${blob.type}:${blob.id}`);

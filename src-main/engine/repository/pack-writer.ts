@@ -3,10 +3,12 @@
  * caller keeps one writer per type. restic closes a pack once it reaches the target size (default 16 MiB), so
  * packs end up slightly above the target; `isFull()` tells the caller when to `finish()`.
  */
+
+import { createHash, type Hash } from 'node:crypto';
 import { encrypt } from '../crypto/container';
 import type { MasterKey } from '../crypto/master-key';
 import { EngineError } from '../errors';
-import { type Id, idOf } from '../ids';
+import type { Id } from '../ids';
 import type { BlobType, EncodedBlob, PackedBlob } from './blob';
 import {
   compressedEntrySize,
@@ -22,14 +24,18 @@ export const defaultPackTargetSize = 16 * 1024 * 1024;
 export interface FinishedPack {
   /** SHA-256 of the pack file: its name in `data/`. */
   id: Id;
-  bytes: Buffer;
+  /** The pack file's bytes, as the parts to write back to back (blobs, header, header length). */
+  parts: Uint8Array[];
+  size: number;
   type: BlobType;
   /** The blobs with their offsets, in pack order: what goes into the index. */
   blobs: PackedBlob[];
 }
 
 export class PackWriter {
-  private readonly parts: Uint8Array[] = [];
+  private parts: Uint8Array[] = [];
+  /** The pack's SHA-256 so far: hashing blob by blob spreads the work and needs no assembled copy of the pack. */
+  private hash: Hash = createHash('sha256');
   private readonly blobs: PackedBlob[] = [];
   private dataSize = 0;
   private headerLength: number;
@@ -75,6 +81,7 @@ export class PackWriter {
       throw new EngineError('INVALID_ARGUMENT', `pack header full; cannot add ${blob.type} blob ${blob.id}`);
     }
     this.parts.push(blob.data);
+    this.hash.update(blob.data);
     this.blobs.push(entry);
     this.dataSize += blob.data.length;
     this.headerLength = headerLength;
@@ -86,9 +93,17 @@ export class PackWriter {
     const header = encrypt(this.key, encodeHeaderEntries(this.blobs));
     const length = Buffer.allocUnsafe(headerLengthFieldSize);
     length.writeUInt32LE(header.length, 0);
-    const bytes = Buffer.concat([...this.parts, header, length]);
-    const finished: FinishedPack = { id: idOf(bytes), bytes, type: this.type, blobs: [...this.blobs] };
-    this.parts.length = 0;
+    const parts = [...this.parts, header, length];
+    const id = this.hash.update(header).update(length).digest('hex');
+    const finished: FinishedPack = {
+      id,
+      parts,
+      size: this.dataSize + header.length + length.length,
+      type: this.type,
+      blobs: [...this.blobs],
+    };
+    this.parts = [];
+    this.hash = createHash('sha256');
     this.blobs.length = 0;
     this.dataSize = 0;
     this.headerLength = encryptedHeaderLength([]);

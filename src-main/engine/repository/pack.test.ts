@@ -12,6 +12,15 @@ import { compressedEntrySize, encodeHeaderEntries, packFileSize, rawEntrySize } 
 import { readPackHeader } from './pack-reader';
 import { PackWriter } from './pack-writer';
 
+/** A finished pack with its bytes assembled, and checked to match its size and ID. */
+function finishWithBytes(writer: PackWriter) {
+  const finished = writer.finish();
+  const bytes = Buffer.concat(finished.parts);
+  expect(bytes.length).toBe(finished.size);
+  expect(idOf(bytes)).toBe(finished.id);
+  return { ...finished, bytes };
+}
+
 const key = generateMasterKey();
 
 async function storedBackend(bytes: Buffer, id = idOf(bytes)) {
@@ -32,7 +41,7 @@ describe('pack writer and header reader', () => {
           const writer = new PackWriter(key, type);
           const plaintexts = blobs.map(([pt]) => Buffer.from(pt));
           for (const [pt, compress] of blobs) writer.add(encodeBlob(key, type, pt, { compress }));
-          const pack = writer.finish();
+          const pack = finishWithBytes(writer);
           expect(pack.id).toBe(idOf(pack.bytes));
           expect(pack.bytes.length).toBe(packFileSize(pack.blobs));
           const headerLength = pack.bytes.readUInt32LE(pack.bytes.length - 4);
@@ -66,7 +75,7 @@ describe('pack writer and header reader', () => {
       // Compressible blobs: 41-byte entries, the size restic's eager read is computed for.
       for (let i = 0; i < count; i++)
         writer.add(encodeBlob(key, 'data', Buffer.alloc(100, i), { compress: true }));
-      const pack = writer.finish();
+      const pack = finishWithBytes(writer);
       expect(pack.blobs.every((b) => b.uncompressedLength === 100)).toBe(true);
       const { backend, id } = await storedBackend(pack.bytes);
       let reads = 0;
@@ -90,14 +99,14 @@ describe('pack writer and header reader', () => {
     while (!writer.isFull()) writer.add(encodeBlob(key, 'tree', randomBytes(1000), { compress: false }));
     expect(writer.size).toBeGreaterThanOrEqual(4096);
     expect(writer.size).toBeLessThan(4096 + 1100);
-    expect(writer.finish().bytes.length).toBeGreaterThanOrEqual(4096);
+    expect(finishWithBytes(writer).bytes.length).toBeGreaterThanOrEqual(4096);
   });
 
   it('validates the header length, the header MAC and the pack size', async () => {
     const writer = new PackWriter(key, 'data');
     writer.add(encodeBlob(key, 'data', Buffer.from('blob one'), { compress: false }));
     writer.add(encodeBlob(key, 'data', Buffer.from('blob two'), { compress: false }));
-    const pack = writer.finish();
+    const pack = finishWithBytes(writer);
     const withLength = (n: number) => {
       const copy = Buffer.from(pack.bytes);
       copy.writeUInt32LE(n, copy.length - 4);
