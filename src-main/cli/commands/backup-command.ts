@@ -1,5 +1,6 @@
 /** `backup-manager backup PATH...`: a snapshot of the given paths. */
-import { backup } from '../../engine/archiver/archiver';
+import { type BackupSummary, backup } from '../../engine/archiver/archiver';
+import { acquireLock } from '../../engine/lock/repository-lock';
 import { optionValue } from '../cli-args';
 import { type CliCommand, CliError } from '../cli-command';
 import { formatDuration, formatSize, progressLine } from './cli-format';
@@ -41,21 +42,38 @@ Exit codes: 0 done, 3 snapshot written but some entries could not be read (liste
       throw new CliError('USAGE', '--workers needs a number', 2);
     const quiet = args.flags.has('quiet');
     let warnings = 0;
-    // Not awaited here: backup() starts counting the files while the key is derived and the index loaded.
-    const summary = await backup(openRepository(args, env), {
-      paths: args.positionals,
-      excludes: args.options.get('exclude') ?? [],
-      tags: args.options.get('tag') ?? [],
-      hostname: optionValue(args, 'host'),
-      parent: args.flags.has('force') ? null : optionValue(args, 'parent'),
-      workers: workers === undefined ? undefined : Number(workers),
-      signal,
-      onProgress: quiet && !out.json ? undefined : (p) => out.progress({ ...p }, () => progressLine(p)),
-      onWarning: (w) => {
-        warnings++;
-        out.warn(`${w.path}: ${w.message}`);
-      },
-    });
+    // Not awaited here: backup() starts counting the files while the key is derived, the lock taken (non-exclusive,
+    // as restic's backup) and the index loaded.
+    const locking = openRepository(args, env).then(async (repository) => ({
+      repository,
+      lock: await acquireLock(repository, { exclusive: false, signal, onWarning: (m) => out.warn(m) }),
+    }));
+    let summary: BackupSummary;
+    try {
+      summary = await backup(
+        locking.then(({ repository }) => repository),
+        {
+          paths: args.positionals,
+          excludes: args.options.get('exclude') ?? [],
+          tags: args.options.get('tag') ?? [],
+          hostname: optionValue(args, 'host'),
+          parent: args.flags.has('force') ? null : optionValue(args, 'parent'),
+          workers: workers === undefined ? undefined : Number(workers),
+          signal,
+          onProgress: quiet && !out.json ? undefined : (p) => out.progress({ ...p }, () => progressLine(p)),
+          onWarning: (w) => {
+            warnings++;
+            out.warn(`${w.path}: ${w.message}`);
+          },
+        },
+      );
+    } finally {
+      // backup() may fail before it awaits the repository (cancelled at once): the lock is taken meanwhile, so wait for
+      // it to release it. A failure to open or lock is backup()'s error, already on its way to the user.
+      const held = await locking.catch(() => undefined);
+      // A lock left behind only delays exclusive operations until it turns stale: a warning, not a failure.
+      await held?.lock.release().catch((error: unknown) => out.warn((error as Error).message));
+    }
     out.endProgress();
     out.result(
       {

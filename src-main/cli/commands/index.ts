@@ -11,6 +11,7 @@ import { restoreCommand } from './restore-command';
 import { snapshotLocationCommands } from './snapshot-location-commands';
 import { snapshotsCommand } from './snapshots-command';
 import { systemStateCommands } from './system-state-commands';
+import { unlockCommand } from './unlock-command';
 
 export const commands: readonly CliCommand[] = [
   initCommand,
@@ -19,6 +20,7 @@ export const commands: readonly CliCommand[] = [
   restoreCommand,
   lsCommand,
   catCommand,
+  unlockCommand,
   ...keyCommands,
   ...systemStateCommands,
   ...snapshotLocationCommands,

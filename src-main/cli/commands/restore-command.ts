@@ -3,6 +3,7 @@
  * into a target directory. Entries that cannot be restored (refused names, damaged data) are listed and make the
  * exit code 1, with a last line naming the error code; everything else is restored.
  */
+import { acquireLock } from '../../engine/lock/repository-lock';
 import type { ProgressSnapshot } from '../../engine/progress/progress-meter';
 import { resolveSnapshot } from '../../engine/repository/snapshot-ref';
 import { parseSnapshotPath } from '../../engine/restore/restore-selection';
@@ -78,98 +79,112 @@ Exit codes: 0 all restored, 1 something was not restored or did not verify (list
     for (const path of include) parseSnapshotPath(path, 'include path');
 
     const repository = await openRepository(args, env);
-    await repository.loadIndex();
-    const { id, snapshot } = await resolveSnapshot(repository, reference);
-    const from = subpath === '' ? '' : ` (directory ${subpath})`;
-    const host = snapshot.hostname === undefined ? '' : ` on ${snapshot.hostname}`;
-    out.line(
-      `restoring snapshot ${id.slice(0, 8)}${from} of ${snapshot.paths.join(', ')}${host} at ${snapshot.time} to ${target}`,
-    );
-    const quiet = args.flags.has('quiet');
-    const failures: RestoreFailure[] = [];
-    const summary = await restore(repository, {
-      source: snapshot,
-      target,
-      subpath,
-      include,
+    // Non-exclusive, as restic's restore: other backups and restores may run, prune/forget/check may not.
+    const lock = await acquireLock(repository, {
+      exclusive: false,
       signal,
-      workers: workers === undefined ? undefined : Number(workers),
-      onProgress:
-        quiet && !out.json
-          ? undefined
-          : (p: ProgressSnapshot) =>
-              out.progress({ ...p }, () => `${progressLine(p)}${p.currentItem ? `  ${p.currentItem}` : ''}`),
-      onWarning: (w) => out.warn(`${w.path}: ${w.message}`),
-      onFailure: (f) => {
-        failures.push(f);
-        // In JSON mode each failure is a line of its own as it happens (typed like progress lines).
-        if (out.json) out.progress({ type: 'failure', ...f }, () => '');
-        else out.line(`failed: ${f.path}: ${f.code}: ${f.message}`);
-      },
+      onWarning: (message) => out.warn(message),
     });
-    out.endProgress();
-
-    let mismatches: RestoreFailure[] = [];
-    if (args.flags.has('verify')) {
-      const verified = await verifyRestore(repository, {
+    try {
+      await repository.loadIndex();
+      const { id, snapshot } = await resolveSnapshot(repository, reference);
+      const from = subpath === '' ? '' : ` (directory ${subpath})`;
+      const host = snapshot.hostname === undefined ? '' : ` on ${snapshot.hostname}`;
+      out.line(
+        `restoring snapshot ${id.slice(0, 8)}${from} of ${snapshot.paths.join(', ')}${host} at ${snapshot.time} to ${target}`,
+      );
+      const quiet = args.flags.has('quiet');
+      const failures: RestoreFailure[] = [];
+      const summary = await restore(repository, {
         source: snapshot,
         target,
         subpath,
         include,
         signal,
+        workers: workers === undefined ? undefined : Number(workers),
+        onProgress:
+          quiet && !out.json
+            ? undefined
+            : (p: ProgressSnapshot) =>
+                out.progress(
+                  { ...p },
+                  () => `${progressLine(p)}${p.currentItem ? `  ${p.currentItem}` : ''}`,
+                ),
+        onWarning: (w) => out.warn(`${w.path}: ${w.message}`),
+        onFailure: (f) => {
+          failures.push(f);
+          // In JSON mode each failure is a line of its own as it happens (typed like progress lines).
+          if (out.json) out.progress({ type: 'failure', ...f }, () => '');
+          else out.line(`failed: ${f.path}: ${f.code}: ${f.message}`);
+        },
       });
-      // Entries that failed to restore are already listed; only new differences are news.
-      const failed = new Set(failures.map((f) => f.path));
-      mismatches = verified.mismatches.filter((m) => !failed.has(m.path));
-      for (const m of mismatches) {
-        if (out.json) out.progress({ type: 'verify_mismatch', ...m }, () => '');
-        else out.line(`differs: ${m.path}: ${m.code}: ${m.message}`);
-      }
-      out.line(
-        `verified ${counted(verified.entries, 'entry', 'entries')}, ${formatSize(verified.bytes)} re-read: ` +
-          (mismatches.length === 0 ? 'all match the snapshot' : `${mismatches.length} differ`),
-      );
-    }
+      out.endProgress();
 
-    out.result(
-      {
-        type: 'summary',
-        snapshot_id: id,
-        target,
-        subpath,
-        files: summary.files,
-        hardlinks: summary.hardlinks,
-        directories: summary.directories,
-        symlinks: summary.symlinks,
-        special_files: summary.specialFiles,
-        bytes: summary.bytes,
-        failures: summary.failures,
-        warnings: summary.warningCount,
-        verify_mismatches: args.flags.has('verify') ? mismatches : undefined,
-        threaded: summary.threaded,
-        workers: summary.workers,
-        seconds: summary.elapsedSeconds,
-      },
-      () =>
-        `Restored ${counted(summary.files, 'file')}, ${counted(summary.directories, 'directory', 'directories')}, ` +
-        `${counted(summary.symlinks, 'symlink')}, ${counted(summary.hardlinks, 'hardlink')}, ` +
-        `${counted(summary.specialFiles, 'special file')} (${formatSize(summary.bytes)}) in ` +
-        `${formatDuration(summary.elapsedSeconds)}` +
-        (summary.warningCount > 0 ? `; ${counted(summary.warningCount, 'warning')} above` : ''),
-    );
-    if (summary.failures.length > 0) {
-      throw new CliError(
-        overallCode(summary.failures),
-        `${summary.failures.length} ${summary.failures.length === 1 ? 'entry was' : 'entries were'} not restored ` +
-          `(${countsByCode(summary.failures)}; listed above)`,
+      let mismatches: RestoreFailure[] = [];
+      if (args.flags.has('verify')) {
+        const verified = await verifyRestore(repository, {
+          source: snapshot,
+          target,
+          subpath,
+          include,
+          signal,
+        });
+        // Entries that failed to restore are already listed; only new differences are news.
+        const failed = new Set(failures.map((f) => f.path));
+        mismatches = verified.mismatches.filter((m) => !failed.has(m.path));
+        for (const m of mismatches) {
+          if (out.json) out.progress({ type: 'verify_mismatch', ...m }, () => '');
+          else out.line(`differs: ${m.path}: ${m.code}: ${m.message}`);
+        }
+        out.line(
+          `verified ${counted(verified.entries, 'entry', 'entries')}, ${formatSize(verified.bytes)} re-read: ` +
+            (mismatches.length === 0 ? 'all match the snapshot' : `${mismatches.length} differ`),
+        );
+      }
+
+      out.result(
+        {
+          type: 'summary',
+          snapshot_id: id,
+          target,
+          subpath,
+          files: summary.files,
+          hardlinks: summary.hardlinks,
+          directories: summary.directories,
+          symlinks: summary.symlinks,
+          special_files: summary.specialFiles,
+          bytes: summary.bytes,
+          failures: summary.failures,
+          warnings: summary.warningCount,
+          verify_mismatches: args.flags.has('verify') ? mismatches : undefined,
+          threaded: summary.threaded,
+          workers: summary.workers,
+          seconds: summary.elapsedSeconds,
+        },
+        () =>
+          `Restored ${counted(summary.files, 'file')}, ${counted(summary.directories, 'directory', 'directories')}, ` +
+          `${counted(summary.symlinks, 'symlink')}, ${counted(summary.hardlinks, 'hardlink')}, ` +
+          `${counted(summary.specialFiles, 'special file')} (${formatSize(summary.bytes)}) in ` +
+          `${formatDuration(summary.elapsedSeconds)}` +
+          (summary.warningCount > 0 ? `; ${counted(summary.warningCount, 'warning')} above` : ''),
       );
+      if (summary.failures.length > 0) {
+        throw new CliError(
+          overallCode(summary.failures),
+          `${summary.failures.length} ${summary.failures.length === 1 ? 'entry was' : 'entries were'} not restored ` +
+            `(${countsByCode(summary.failures)}; listed above)`,
+        );
+      }
+      if (mismatches.length > 0) {
+        throw new CliError(
+          'CORRUPT',
+          `${counted(mismatches.length, 'restored entry', 'restored entries')} differ from the snapshot (listed above)`,
+        );
+      }
+      return 0;
+    } finally {
+      // A lock left behind only delays exclusive operations until it turns stale: a warning, not a failure.
+      await lock.release().catch((error: unknown) => out.warn((error as Error).message));
     }
-    if (mismatches.length > 0) {
-      throw new CliError(
-        'CORRUPT',
-        `${counted(mismatches.length, 'restored entry', 'restored entries')} differ from the snapshot (listed above)`,
-      );
-    }
-    return 0;
   },
 };

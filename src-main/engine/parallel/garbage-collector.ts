@@ -4,7 +4,7 @@
  * V8 frees a buffer's memory only when a GC runs, and starts one only after tens of megabytes of such external
  * memory have accumulated — per thread; and glibc's malloc keeps freed memory in its arenas instead of giving it
  * back. So each thread collects after every `interval` bytes of work (a few milliseconds: the heaps here are
- * small), and memory is trimmed (malloc_trim) after each collection and on a timer in the main thread.
+ * small), and memory is trimmed (malloc_trim, which covers every thread's arena) on a timer in the main thread.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -45,7 +45,8 @@ export function createGarbagePacer(interval = 48 * 1024 * 1024): GarbagePacer {
       if (pending >= interval) {
         pending = 0;
         gc();
-        releaseFreeMemory();
+        // No malloc_trim here: it walks every arena of the process and cost each worker ~2% of its time; the
+        // coordinating thread's trimmer (startMemoryTrimmer) trims all arenas, workers' included, every second.
       }
     },
   };
