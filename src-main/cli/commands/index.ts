@@ -4,6 +4,7 @@
 import type { CliCommand } from '../cli-command';
 import { backupCommand } from './backup-command';
 import { catCommand } from './cat-command';
+import { forgetCommand } from './forget-command';
 import { initCommand } from './init-command';
 import { keyCommands } from './key-commands';
 import { lsCommand } from './ls-command';
@@ -17,6 +18,7 @@ export const commands: readonly CliCommand[] = [
   initCommand,
   backupCommand,
   snapshotsCommand,
+  forgetCommand,
   restoreCommand,
   lsCommand,
   catCommand,
