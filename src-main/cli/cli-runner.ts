@@ -5,6 +5,7 @@
 import { type OptionSpecs, parseArgs, UsageError } from './cli-args';
 import { type CliCommand, type CliContext, CliError } from './cli-command';
 import { type CliOutput, createCliOutput } from './cli-output';
+import { closeBackends } from './commands/repository-access';
 
 /** Options every command accepts. */
 export const globalOptions: OptionSpecs = {
@@ -88,6 +89,8 @@ export async function runCli(commands: readonly CliCommand[], io: CliIo): Promis
     const coded = codeOf(error);
     out.error(coded.code, coded.message);
     return error instanceof CliError ? error.exitCode : 1;
+  } finally {
+    await closeBackends();
   }
 }
 

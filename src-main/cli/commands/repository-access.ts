@@ -44,8 +44,20 @@ export async function readPassword(args: ParsedArgs, env: NodeJS.ProcessEnv): Pr
   return password;
 }
 
+/** Backends opened by the running command; the CLI runner closes them when the command ends (closeBackends). */
+const openBackends = new Set<Backend>();
+
 export function openBackend(location: string): Backend {
-  return new LocalBackend(location);
+  const backend = new LocalBackend(location);
+  openBackends.add(backend);
+  return backend;
+}
+
+/** Closes every backend the command opened (cached read handles), whatever way the command ended. */
+export async function closeBackends(): Promise<void> {
+  const backends = [...openBackends];
+  openBackends.clear();
+  await Promise.all(backends.map((backend) => backend.close().catch(() => undefined)));
 }
 
 export async function openRepository(args: ParsedArgs, env: NodeJS.ProcessEnv): Promise<Repository> {

@@ -80,6 +80,7 @@ beforeAll(async () => {
   const bigBlob = idOf(Buffer.alloc(2 * 1024 * 1024, 7));
   const pack = [...repository.index.packs()].find((p) => p.blobs.some((b) => b.id === bigBlob));
   const blob = pack?.blobs.find((b) => b.id === bigBlob);
+  await repository.backend.close();
   if (pack === undefined || blob === undefined) throw new Error('the blob of big.bin is not in the index');
   const packFile = path.join(damaged, 'data', pack.id.slice(0, 2), pack.id);
   await chmod(packFile, 0o600);
@@ -108,6 +109,7 @@ beforeAll(async () => {
     paths: ['/x'],
     hostname: 'h',
   });
+  await ours.backend.close();
 }, 120_000);
 
 afterAll(() => removeTempDir(work));
