@@ -18,6 +18,7 @@ import { ProgressMeter, type ProgressSnapshot } from '../progress/progress-meter
 import type { Repository } from '../repository/repository';
 import { formatRfc3339Nano } from '../repository/rfc3339';
 import type { Snapshot } from '../repository/snapshot';
+import { adoptUnindexedPacks } from '../repository/unindexed-packs';
 import { AccountNames } from '../tree/fs/account-names';
 import {
   entriesFromScan,
@@ -57,7 +58,13 @@ export interface BackupOptions {
   time?: Date;
   /** Zone node times are written in (default: the local zone, as restic). */
   zone?: TimeZone;
-  /** Index checkpoint interval during long backups (ms). */
+  /**
+   * Index checkpoint interval during long backups (ms; default 5 minutes). Our own resume after a crash no longer
+   * depends on it — the next backup adopts the packs left unindexed (unindexed-packs.ts) — but it still bounds what
+   * adoption must read then (a header per pack written since the last checkpoint: thousands of requests on a remote
+   * backend after hours), what restic, which does not adopt, would upload again, and what a `restic prune` run
+   * before the next backup would delete as unreferenced. It costs one small index file per interval.
+   */
   checkpointIntervalMs?: number;
 }
 
@@ -159,6 +166,8 @@ export async function backup(
   try {
     repository = await repositoryOrOpening;
     await repository.loadIndex();
+    // Packs an interrupted backup wrote after its last index checkpoint: indexed now, so they are not uploaded again.
+    await adoptUnindexedPacks(repository, { onWarning: (message) => warn('(repository)', message) });
     parentId =
       options.parent === undefined ? await findParent(repository, hostname, targets) : options.parent;
     parentSnapshot = parentId ? await repository.loadSnapshot(parentId) : null;

@@ -24,6 +24,15 @@ const key = (type: BlobType, id: string) => `${type}:${id}`;
 const locationKey = (packId: string, b: PackedBlob) => `${packId}/${b.type}/${b.id}/${b.offset}`;
 
 describe('master index', () => {
+  it('tells which packs it names', () => {
+    const index = new MasterIndex();
+    const pack = 'b'.repeat(64);
+    expect(index.hasPack(pack)).toBe(false);
+    index.addPack(pack, [{ type: 'data', id: 'c'.repeat(64), offset: 0, length: 10 }]);
+    expect(index.hasPack(pack)).toBe(true);
+    expect(index.hasPack('d'.repeat(64))).toBe(false);
+  });
+
   it('agrees with a naive model on has/lookup/packs, with duplicates and repeated packs', () => {
     fc.assert(
       fc.property(

@@ -48,6 +48,11 @@ export class MasterIndex {
     return this.packIds.length;
   }
 
+  /** Whether some index names this pack. */
+  hasPack(packId: Id): boolean {
+    return this.packNumbersById.has(packId);
+  }
+
   addIndexFile(index: IndexFile): void {
     for (const pack of index.packs) this.addPack(pack.id, pack.blobs);
   }
