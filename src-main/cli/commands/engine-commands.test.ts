@@ -3,7 +3,7 @@
  * setup), end to end against a real repository that the real restic checks.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, removeTempDir, restic, resticOk, testPassword } from '../../engine/testing/restic-cli';
@@ -101,6 +101,45 @@ describe('backup-manager engine commands', () => {
     expect((await restic(['snapshots'], { repo, password: 'second password' })).code).toBe(0);
     expect((await run(['key', 'remove', '--repo', repo, added.id.slice(0, 8)])).code).toBe(0);
     expect((await run(['snapshots', '--repo', repo, '--password-file', newPassword])).code).toBe(1);
+  });
+
+  it('changes the password: the new one opens it (for restic too), the old one no longer does', async () => {
+    const newPassword = path.join(dir, 'changed-password');
+    await writeFile(newPassword, 'changed password\n');
+    const changed = await run([
+      'key',
+      'passwd',
+      '--repo',
+      repo,
+      '--new-password-file',
+      newPassword,
+      '--json',
+    ]);
+    expect(changed.code, changed.stderr).toBe(0);
+    const { added, removed } = JSON.parse(changed.stdout) as { added: string; removed: string };
+    expect(added).not.toBe(removed);
+    expect((await run(['snapshots', '--repo', repo])).stderr).toMatch(/WRONG_PASSWORD/);
+    expect((await restic(['snapshots'], { repo, password: 'changed password' })).code).toBe(0);
+    const keys = JSON.parse(
+      (await run(['key', 'list', '--repo', repo, '--password-file', newPassword, '--json'])).stdout,
+    ) as { id: string; current: boolean }[];
+    expect(keys.map((k) => k.id)).toContain(added);
+    expect(keys.map((k) => k.id)).not.toContain(removed);
+    expect(await readdir(path.join(repo, 'locks'))).toEqual([]); // the exclusive lock was released
+    // Back to the test password, for the tests that follow.
+    const original = path.join(dir, 'original-password');
+    await writeFile(original, testPassword);
+    const back = await run([
+      'key',
+      'passwd',
+      '--repo',
+      repo,
+      '--password-file',
+      newPassword,
+      '--new-password-file',
+      original,
+    ]);
+    expect(back.code, back.stderr).toBe(0);
   });
 
   it('fails with one line and a code: wrong password, no repository, no password, bad usage', async () => {

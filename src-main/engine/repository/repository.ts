@@ -44,7 +44,7 @@ export class Repository {
     /** The master key; hand it to worker threads that encode blobs. */
     readonly key: MasterKey,
     /** The key file this instance was opened with (it cannot be removed through this instance). */
-    readonly keyId: Id,
+    private currentKeyId: Id,
     private readonly packTargetSize: number | undefined,
   ) {}
 
@@ -79,6 +79,23 @@ export class Repository {
 
   // --- keys ---
 
+  /** The key file in use (it cannot be removed through this instance; see changePassword). */
+  get keyId(): Id {
+    return this.currentKeyId;
+  }
+
+  /**
+   * Replaces the key in use by one for `password` (restic's `key passwd`): the new key file is written first and
+   * the old one removed only then, so a failure in between leaves both passwords working, never none.
+   */
+  async changePassword(password: string, options: KeyOptions = {}): Promise<{ added: Id; removed: Id }> {
+    const removed = this.currentKeyId;
+    const added = await saveKey(this.backend, this.key, password, options);
+    this.currentKeyId = added;
+    await this.backend.remove({ type: 'key', name: removed });
+    return { added, removed };
+  }
+
   /** Adds a key file that opens this repository with `password`; returns its ID. */
   addKey(password: string, options: KeyOptions = {}): Promise<Id> {
     return saveKey(this.backend, this.key, password, options);
@@ -86,7 +103,7 @@ export class Repository {
 
   /** Removes a key file; refuses the one this instance was opened with (it would lock the caller out). */
   async removeKey(id: Id): Promise<void> {
-    if (id === this.keyId) {
+    if (id === this.currentKeyId) {
       throw new EngineError('INVALID_ARGUMENT', `key ${id} is the key in use and cannot be removed`);
     }
     await this.backend.stat({ type: 'key', name: id });
@@ -94,7 +111,7 @@ export class Repository {
   }
 
   async listKeys(): Promise<(KeyInfo & { current: boolean })[]> {
-    return (await listKeys(this.backend)).map((k) => ({ ...k, current: k.id === this.keyId }));
+    return (await listKeys(this.backend)).map((k) => ({ ...k, current: k.id === this.currentKeyId }));
   }
 
   // --- unpacked files ---
