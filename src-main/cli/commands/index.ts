@@ -4,6 +4,7 @@
 import type { CliCommand } from '../cli-command';
 import { backupCommand } from './backup-command';
 import { catCommand } from './cat-command';
+import { checkCommand } from './check-command';
 import { forgetCommand } from './forget-command';
 import { initCommand } from './init-command';
 import { keyCommands } from './key-commands';
@@ -22,6 +23,7 @@ export const commands: readonly CliCommand[] = [
   restoreCommand,
   lsCommand,
   catCommand,
+  checkCommand,
   unlockCommand,
   ...keyCommands,
   ...systemStateCommands,

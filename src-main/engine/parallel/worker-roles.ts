@@ -1,8 +1,9 @@
 /**
  * The jobs an engine worker thread can do. Each role is a handler factory run inside the worker; the main-thread
- * side of each role lives with its feature (archiver, restorer).
+ * side of each role lives with its feature (archiver, restorer, checker).
  */
 import { createChunkWorker } from '../archiver/chunk-worker';
+import { createCheckWorker } from '../check/check-worker';
 import { createRestoreWorker } from '../restore/restore-worker';
 import type { WorkerHandlerFactory } from './worker-channel';
 
@@ -11,6 +12,8 @@ export const workerRoles = {
   backup: createChunkWorker,
   /** Restore: decode (decrypt, decompress, verify) the blobs of pack ranges and write them into files. */
   restore: createRestoreWorker,
+  /** Check --read-data: hash packs, check their headers, decode (decrypt, decompress, verify) every blob. */
+  check: createCheckWorker,
 } satisfies Record<string, WorkerHandlerFactory>;
 
 export type WorkerRole = keyof typeof workerRoles;
