@@ -16,6 +16,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+// The reader of our output went away (`backup-manager ls … | head`): like a Unix tool getting SIGPIPE, stop —
+// cleanly, so a running backup still leaves its repository consistent — instead of dying on an EPIPE error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  controller.abort(new Error('the output was closed'));
+});
+
 runCli(commands, {
   argv: process.argv.slice(2),
   env: process.env,
