@@ -7,7 +7,7 @@ import type { MasterKey } from '../crypto/master-key';
 import { EngineError } from '../errors';
 import { type Id, idOf } from '../ids';
 import type { BlobType, EncodedBlob } from './blob';
-import { compressZstd, decompressZstd } from './zstd';
+import { compressZstdTransient, decompressZstd } from './zstd';
 
 export interface EncodeBlobOptions {
   /** Try zstd (v2 repositories only; v1 headers cannot describe compressed blobs). */
@@ -29,7 +29,8 @@ export function encodeBlob(
 ): EncodedBlob {
   const id = options.id ?? idOf(plaintext);
   if (options.compress && plaintext.length > 0) {
-    const compressed = compressZstd(plaintext);
+    // A scratch view, encrypted (copied) at once below.
+    const compressed = compressZstdTransient(plaintext);
     if (compressed.length < plaintext.length) {
       return { type, id, data: encrypt(key, compressed), uncompressedLength: plaintext.length };
     }

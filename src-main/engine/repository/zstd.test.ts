@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Compressor } from 'zstd-napi';
 import { corruptMessage } from '../testing/corrupt-message';
-import { compressZstd, decompressZstd } from './zstd';
+import { compressZstd, compressZstdTransient, decompressZstd } from './zstd';
 
 describe('zstd wrapper', () => {
   it('round-trips with and without a known length', () => {
@@ -22,6 +22,25 @@ describe('zstd wrapper', () => {
     const descriptor = frame[4] ?? 0;
     expect(descriptor & 0x04).toBe(0); // Content_Checksum_flag
     expect(descriptor >> 6).not.toBe(0); // Frame_Content_Size_flag: size present
+  });
+
+  it('gives the same frames from the scratch buffer, each valid until the next call', () => {
+    const inputs = [
+      Buffer.alloc(10_000, 'a'),
+      randomBytes(3000),
+      Buffer.from('x'.repeat(200_000)),
+      Buffer.alloc(0),
+    ];
+    for (const input of inputs) {
+      const transient = compressZstdTransient(input);
+      expect(Buffer.from(transient)).toEqual(compressZstd(input));
+      expect(decompressZstd(transient, { what: 'x', expectedLength: input.length })).toEqual(input);
+    }
+    // The scratch buffer is reused: an earlier result is overwritten by a later call.
+    const first = compressZstdTransient(Buffer.alloc(50_000, 'q'));
+    const copy = Buffer.from(first);
+    compressZstdTransient(randomBytes(50_000));
+    expect(first.equals(copy)).toBe(false);
   });
 
   it('decodes frames without a declared content size (as restic sometimes writes) and concatenated frames', () => {

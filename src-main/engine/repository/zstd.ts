@@ -8,7 +8,7 @@
  */
 
 import { Compressor } from 'zstd-napi';
-import { DCtx, ResetDirective } from 'zstd-napi/binding';
+import { CCtx, CParameter, compressBound, DCtx, ResetDirective } from 'zstd-napi/binding';
 import { EngineError } from '../errors';
 
 export const zstdLevel = 3;
@@ -29,6 +29,29 @@ export function compressZstd(data: Uint8Array): Buffer {
     compressor.setParameters({ compressionLevel: zstdLevel, checksumFlag: false, contentSizeFlag: true });
   }
   return compressor.compress(data);
+}
+
+let scratchContext: CCtx | undefined;
+let scratch: Buffer | undefined;
+
+/**
+ * zstd of `data` as a view into this thread's scratch buffer, valid only until the next call: for callers that
+ * use the bytes at once (blob encoding encrypts them immediately). Compressing a few GB of chunks into fresh
+ * buffers meant a fresh, page-faulted allocation per chunk (two when zstd-napi trims its output); this reuses
+ * one buffer, grown to the largest chunk seen.
+ */
+export function compressZstdTransient(data: Uint8Array): Buffer {
+  if (scratchContext === undefined) {
+    scratchContext = new CCtx();
+    // The same frame parameters as compressZstd's Compressor.
+    scratchContext.setParameter(CParameter.compressionLevel, zstdLevel);
+    scratchContext.setParameter(CParameter.checksumFlag, 0);
+    scratchContext.setParameter(CParameter.contentSizeFlag, 1);
+  }
+  const bound = compressBound(data.length);
+  if (scratch === undefined || scratch.length < bound) scratch = Buffer.allocUnsafeSlow(bound);
+  const length = scratchContext.compress2(scratch, data);
+  return scratch.subarray(0, length);
 }
 
 export interface DecompressOptions {
