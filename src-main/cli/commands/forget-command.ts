@@ -1,7 +1,8 @@
 /**
  * `backup-manager forget [policy]`: removes snapshots according to a retention policy, deciding exactly as
  * restic 0.14's `forget` does (same flags, same groups, same reasons, same `--json`). Only snapshot files are
- * removed; the data they referenced stays until a prune, which this command does not do yet.
+ * removed; the data they referenced stays until a prune — which `--prune` runs right after, under the same
+ * exclusive lock (as restic: only when snapshots were removed).
  */
 import { EngineError } from '../../engine/errors';
 import type { SnapshotEntry } from '../../engine/forget/apply-keep-rules';
@@ -24,6 +25,7 @@ import { formatGoTime, parseGoTime } from '../../engine/tree/time/rfc3339';
 import { optionValue, type ParsedArgs } from '../cli-args';
 import { type CliCommand, CliError } from '../cli-command';
 import type { CliOutput } from '../cli-output';
+import { maxUnusedFromArgs, pruneOptionSpecs, runPruneStep } from './prune-command';
 import { openRepository, repositoryOptions } from './repository-access';
 
 const countOptions = {
@@ -175,7 +177,7 @@ export const forgetCommand: CliCommand = {
 
 Snapshots are grouped (by host and paths unless --group-by says otherwise) and the policy is applied to each
 group, exactly as restic 0.14's "forget" decides. Only the snapshots are removed: the data they referenced stays
-in the repository until it is pruned, which this command does not do yet (there is no --prune).
+in the repository until it is pruned — with --prune, right after the snapshots are removed.
 
 Policy (a snapshot is kept when any rule keeps it; without any rule nothing is removed):
   -l, --keep-last N             the N newest snapshots
@@ -200,7 +202,11 @@ Filters (only matching snapshots are considered; the others are left alone):
   -n, --dry-run                 only show what would be removed
   --no-lock                     with --dry-run: do not lock the repository (as restic; by default forget takes
                                 an exclusive lock, also for a dry run)
-  --json                        restic's forget JSON: one object per group with keep, remove, reasons`,
+  --prune                       when snapshots were removed, prune right after, under the same lock (see
+                                "backup-manager prune --help"; with --dry-run, show what it would do)
+  --max-unused LIMIT            with --prune: unused data to tolerate (default 5%)
+  --json                        restic's forget JSON: one object per group with keep, remove, reasons
+                                (with --prune, followed by the prune's progress and summary lines)`,
   options: {
     ...repositoryOptions,
     'keep-last': { value: true, short: 'l' },
@@ -222,6 +228,8 @@ Filters (only matching snapshots are considered; the others are left alone):
     'group-by': { value: true, short: 'g' },
     'dry-run': { short: 'n' },
     'no-lock': {},
+    prune: {},
+    ...pruneOptionSpecs,
   },
   async run(args, { out, env, signal }) {
     if (args.positionals.length > 0) {
@@ -233,8 +241,27 @@ Filters (only matching snapshots are considered; the others are left alone):
     const dryRun = args.flags.has('dry-run');
     const noLock = args.flags.has('no-lock');
     if (noLock && !dryRun) throw usageError('--no-lock is only allowed together with --dry-run');
+    const withPrune = args.flags.has('prune');
+    if (!withPrune && args.options.has('max-unused')) throw usageError('--max-unused needs --prune');
+    const maxUnused = maxUnusedFromArgs(args);
     const repository = await openRepository(args, env);
-    const forget = () => decideAndRemove(repository, policy, { out, signal, dryRun });
+    const forget = async () => {
+      const removed = await decideAndRemove(repository, policy, { out, signal, dryRun });
+      if (!withPrune || removed.length === 0) return;
+      out.line(`${removed.length} snapshots have been removed, running prune`);
+      // The removed snapshots are ignored even if a listing still shows them; for a dry run that is what makes
+      // the plan show what a real forget --prune would free (restic passes the same set).
+      await runPruneStep(repository, {
+        out,
+        signal,
+        dryRun,
+        maxUnused,
+        quiet: false,
+        ignoreSnapshots: removed,
+        // Under forget's exclusive lock — or, with --dry-run --no-lock, under none (a dry run writes nothing).
+        takeLock: false,
+      });
+    };
     try {
       // Exclusive, as restic's forget (also for a dry run unless --no-lock): no backup may add a snapshot to a
       // group while it is being judged, and no other forget may judge it at the same time.
@@ -247,11 +274,12 @@ Filters (only matching snapshots are considered; the others are left alone):
   },
 };
 
+/** Returns the snapshots removed (in a dry run: those that would be). */
 async function decideAndRemove(
   repository: Repository,
   policy: RetentionPolicy,
   { out, signal, dryRun }: { out: CliOutput; signal: AbortSignal; dryRun: boolean },
-): Promise<void> {
+): Promise<string[]> {
   const snapshots = await loadSnapshotsForForget(repository, (id, message) =>
     out.warn(`could not load snapshot ${shortId(id)}: ${message}`),
   );
@@ -259,7 +287,7 @@ async function decideAndRemove(
     out.line('no policy was specified, no snapshots will be removed');
     // restic prints nothing at all in JSON mode here; an empty list keeps the output parseable.
     if (out.json) out.result([], () => '');
-    return;
+    return [];
   }
   out.line(`Applying Policy: ${describeKeepRules(policy.keep)}`);
   const groups = applyPolicy(snapshots, policy);
@@ -280,4 +308,5 @@ async function decideAndRemove(
     out.line(`removed ${removed} snapshots`);
   }
   if (out.json) out.result(forgetGroupsJson(groups), () => '');
+  return removeIds;
 }

@@ -9,6 +9,7 @@ import { forgetCommand } from './forget-command';
 import { initCommand } from './init-command';
 import { keyCommands } from './key-commands';
 import { lsCommand } from './ls-command';
+import { pruneCommand } from './prune-command';
 import { restoreCommand } from './restore-command';
 import { snapshotLocationCommands } from './snapshot-location-commands';
 import { snapshotsCommand } from './snapshots-command';
@@ -20,6 +21,7 @@ export const commands: readonly CliCommand[] = [
   backupCommand,
   snapshotsCommand,
   forgetCommand,
+  pruneCommand,
   restoreCommand,
   lsCommand,
   catCommand,

@@ -1,0 +1,110 @@
+/**
+ * `prune`: removes data no snapshot needs, as restic 0.14's prune does — same plan (prune-plan.ts), same
+ * crash-safe order of execution (prune-execute.ts). Under the exclusive lock: no backup may add snapshots or
+ * packs while blobs are judged unused, and no other prune may delete what this one is copying.
+ *
+ *   1. load every index file and list data/ (repository-state.ts)
+ *   2. walk every snapshot's trees: the used blobs (used-blobs.ts); anything unreadable refuses the prune
+ *   3. per pack, how much is used (pack-usage.ts); decide keep / remove / repack (prune-plan.ts)
+ *   4. unless a dry run: repack, write the new index, delete the old index files, then the packs
+ *
+ * The Repository instance's own index is neither used nor updated: after a prune, open the repository again
+ * before writing to it.
+ */
+import { withLock } from '../lock/repository-lock';
+import { defaultPackTargetSize } from '../repository/pack-writer';
+import type { Repository } from '../repository/repository';
+import { defaultMaxBlobsPerIndexFile } from './index-rewrite';
+import { defaultMaxUnused } from './max-unused';
+import { packUsageFromIndex } from './pack-usage';
+import { type ExecuteOutcome, executePrunePlan } from './prune-execute';
+import { blobsToRepack, decidePackActions, emptyPruneStats } from './prune-plan';
+import { PruneProgressReporter } from './prune-progress';
+import type { PruneOptions, PruneResult, PruneStats } from './prune-types';
+import { loadRepositoryState } from './repository-state';
+import { findUsedBlobs } from './used-blobs';
+
+export type { PruneOptions, PruneProgress, PruneResult, PruneStats } from './prune-types';
+
+/** Takes the exclusive lock, prunes, releases the lock. REPO_LOCKED when another process holds a lock. */
+export function prune(
+  repository: Repository,
+  options: PruneOptions & { onLockWarning?: (message: string) => void } = {},
+): Promise<PruneResult> {
+  return withLock(
+    repository,
+    { exclusive: true, signal: options.signal, onWarning: options.onLockWarning },
+    () => pruneLocked(repository, options),
+  );
+}
+
+/** For a caller that already holds the exclusive lock (`forget --prune` prunes under forget's lock). */
+export async function pruneLocked(repository: Repository, options: PruneOptions = {}): Promise<PruneResult> {
+  const { signal } = options;
+  const progress = new PruneProgressReporter(options.onProgress);
+  const packTargetSize = options.packTargetSize ?? defaultPackTargetSize;
+  try {
+    progress.phase('index');
+    const state = await loadRepositoryState(repository, signal);
+    progress.phase('snapshots');
+    const used = await findUsedBlobs(repository, state.index, state.packSizes, {
+      ignoreSnapshots: options.ignoreSnapshots,
+      signal,
+      concurrency: options.treeLoadConcurrency,
+      onTree: (trees) => progress.setDone(trees),
+    });
+    const stats = emptyPruneStats();
+    const usage = packUsageFromIndex(state.index, used.keys, stats);
+    const plan = decidePackActions(
+      {
+        packs: usage.packs,
+        packSizes: state.packSizes,
+        maxUnused: options.maxUnused ?? defaultMaxUnused,
+        packTargetSize,
+      },
+      stats,
+    );
+    const toCopy = blobsToRepack(usage.keepBlobs, state.index.packs(), plan);
+    options.onPlan?.(stats);
+    let outcome: ExecuteOutcome | null = null;
+    if (!options.dryRun) {
+      outcome = await executePrunePlan({
+        repository,
+        state,
+        plan,
+        toCopy,
+        packTargetSize,
+        maxBlobsPerIndexFile:
+          options.maxBlobsPerIndexFile ?? defaultMaxBlobsPerIndexFile(repository.config.version),
+        progress,
+        signal,
+      });
+    }
+    await progress.finish();
+    return pruneResult(stats, outcome);
+  } finally {
+    progress.stop();
+  }
+}
+
+/** The summary; for a dry run, what the prune would do (nothing written: written counts are 0). */
+function pruneResult(stats: PruneStats, outcome: ExecuteOutcome | null): PruneResult {
+  const { blobs, bytes, packs } = stats;
+  const totalSize = bytes.used + bytes.duplicate + bytes.unused + bytes.unreferenced;
+  const bytesRemoved = bytes.remove + bytes.repackRemove + bytes.unreferenced;
+  return {
+    dryRun: outcome === null,
+    stats,
+    packsKept: packs.keep,
+    packsRemoved: outcome?.packsRemoved ?? packs.remove + packs.repack + packs.unreferenced,
+    packsRepacked: packs.repack,
+    packsWritten: outcome?.packsWritten ?? 0,
+    bytesWrittenByRepack: outcome?.bytesWrittenByRepack ?? 0,
+    blobsRemoved: blobs.remove + blobs.repackRemove,
+    bytesRemoved,
+    unusedBytesLeft: bytes.duplicate + bytes.unused - bytes.remove - bytes.repackRemove,
+    bytesRemaining: totalSize - bytesRemoved,
+    indexFilesWritten: outcome?.indexFilesWritten ?? 0,
+    indexFilesRemoved: outcome?.indexFilesRemoved ?? 0,
+  };
+}
