@@ -2,7 +2,8 @@
 /**
  * `npm run bench:engine`: our engine against the real restic on the same data, in the same run, alternating.
  * Prints, per operation, the wall-time ratio ours/restic (median of the runs), each side's peak RSS, and the
- * repository size ratio; plus the physical reference `tar cf - DATA | zstd -1 -T2`.
+ * repository size ratio; plus the physical reference `tar cf - DATA | zstd -1 -T2`. Operations: full backup,
+ * no-change backup, backup after changing 1% of the files, restore, check --read-data, forget --keep-last 1 --prune.
  *
  * Options: --runs N (3), --large-mib N (200: size of each large file), --random-files N (3),
  *          --system-dir DIR (/usr/share), --work DIR (/var/tmp/bm-bench), --keep (keep repositories).
@@ -67,6 +68,7 @@ const tools = {
       target,
     ],
     check: () => ['restic', 'check', '--read-data', '--no-cache'],
+    prune: () => ['restic', 'forget', '--keep-last', '1', '--prune', '--no-cache'],
   },
   ours: {
     env: (/** @type {string} */ repo) => ({
@@ -77,15 +79,17 @@ const tools = {
     backup: (/** @type {string} */ data) => ['node', ourCli, 'backup', '--quiet', data],
     restore: (/** @type {string} */ target) => ['node', ourCli, 'restore', 'latest', '--target', target],
     check: () => ['node', ourCli, 'check', '--read-data'],
+    prune: () => ['node', ourCli, 'forget', '--keep-last', '1', '--prune'],
   },
 };
 
 /** Our CLI gets `check` with the integrity work; until then that row is reported as not measured. */
 const oursHasCheck = spawnSync('node', [ourCli, 'check', '--help'], { encoding: 'utf8' }).status === 0;
+const oursHasPrune = spawnSync('node', [ourCli, 'prune', '--help'], { encoding: 'utf8' }).status === 0;
 
-/** @typedef {'full' | 'no-change' | '1% changed' | 'restore' | 'check --read-data'} Operation */
+/** @typedef {'full' | 'no-change' | '1% changed' | 'restore' | 'check --read-data' | 'forget + prune'} Operation */
 /** @type {Operation[]} */
-const operations = ['full', 'no-change', '1% changed', 'restore', 'check --read-data'];
+const operations = ['full', 'no-change', '1% changed', 'restore', 'check --read-data', 'forget + prune'];
 /** @typedef {{ seconds: number, rssKiB: number }} Sample */
 /** @type {{ restic: Record<string, Sample[]>, ours: Record<string, Sample[]> }} */
 const samples = { restic: {}, ours: {} };
@@ -156,6 +160,9 @@ function main() {
       rmSync(target, { recursive: true, force: true });
       if (tool === 'restic' || oursHasCheck)
         record(tool, 'check --read-data', measure(tools[tool].check(), env));
+      // Keeping only the last snapshot frees the 1% of changed data: prune repacks or drops those packs.
+      if (tool === 'restic' || oursHasPrune)
+        record(tool, 'forget + prune', measure(tools[tool].prune(), env));
     }
     if (!keep) for (const tool of order) rmSync(repos[tool], { recursive: true, force: true });
   }
@@ -174,7 +181,7 @@ function main() {
       console.log(
         `${op.padEnd(20)} ${median(r.map((s) => s.seconds))
           .toFixed(2)
-          .padStart(8)}   (ours: not measured — no \`check\` command yet)`,
+          .padStart(8)}   (ours: not measured — no such command yet)`,
       );
       continue;
     }
