@@ -1,12 +1,14 @@
 /**
  * Two backups into one repository at the same time, as two machines (or two sessions) sharing a repository do:
  * both hold non-exclusive locks, both must succeed, and the repository must stay one that restic accepts — with
- * each snapshot exactly what a backup on its own would have produced.
+ * each snapshot exactly what a backup on its own would have produced. A prune (exclusive) during a backup is
+ * refused with REPO_LOCKED, and the backup is unaffected.
  */
-import { cp } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { cp, readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, removeTempDir, restic, resticOk } from '../testing/restic-cli';
-import { runCliBackup } from './testing/cli-backup-process';
+import { runCliBackup, startCliBackup } from './testing/cli-backup-process';
 import { cleanBackup, freshRepository, password, repositoryPath } from './testing/crash-test-setup';
 import { type CliBuild, copyCliBuild } from './testing/private-cli-build';
 import { createSeededSourceTree } from './testing/seeded-source-tree';
@@ -63,4 +65,40 @@ describe('two backups into one repository at once', () => {
       expect(await sourceSubtreeId(repo, password, summary.snapshot_id, source)).toBe(alone.subtree);
     }
   }, 180_000);
+
+  it('refuses a prune while a backup holds its lock, and the backup completes', async () => {
+    const repo = repositoryPath(dir, 'prune-during-backup');
+    await freshRepository(repo);
+    const running = startCliBackup({ cli, repo, source: sources[1] ?? '', password });
+    // Wait for the backup's lock file (written once the key is derived), then try to prune.
+    const deadline = Date.now() + 30_000;
+    while ((await readdir(`${repo}/locks`)).length === 0) {
+      if (Date.now() > deadline) throw new Error('the backup never took its lock');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const prune = await runCli(cli, ['prune', '--repo', repo, '--json']);
+    const backupRun = await running.done;
+    expect(prune.code).toBe(1);
+    expect(prune.stderr).toMatch(/REPO_LOCKED/);
+    expect(backupRun.exitCode, backupRun.errors.join('\n')).toBe(0);
+    const check = await restic(['check'], { repo });
+    expect(check.code, check.stderr + check.stdout).toBe(0);
+  }, 120_000);
 });
+
+/** Runs the private CLI build with `args`; resolves with its exit code and output. */
+function runCli(build: CliBuild, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [build.script, ...args],
+      { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', BACKUP_MANAGER_PASSWORD: password, ...build.env } },
+      (error, stdout, stderr) =>
+        resolve({
+          code: error ? Number(error.code ?? 1) : 0,
+          stdout: String(stdout),
+          stderr: String(stderr),
+        }),
+    );
+  });
+}
