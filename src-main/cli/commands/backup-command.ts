@@ -42,31 +42,30 @@ Exit codes: 0 done, 3 snapshot written but some entries could not be read (liste
       throw new CliError('USAGE', '--workers needs a number', 2);
     const quiet = args.flags.has('quiet');
     let warnings = 0;
-    // Not awaited here: backup() starts counting the files while the key is derived, the lock taken (non-exclusive,
-    // as restic's backup) and the index loaded.
-    const locking = openRepository(args, env).then(async (repository) => ({
+    // Not awaited here: backup() counts the files while the key is derived, and loads the index while the lock is
+    // taken (non-exclusive, as restic's backup; the protocol waits 200 ms for racing writers).
+    const opening = openRepository(args, env);
+    const locking = opening.then(async (repository) => ({
       repository,
       lock: await acquireLock(repository, { exclusive: false, signal, onWarning: (m) => out.warn(m) }),
     }));
     let summary: BackupSummary;
     try {
-      summary = await backup(
-        locking.then(({ repository }) => repository),
-        {
-          paths: args.positionals,
-          excludes: args.options.get('exclude') ?? [],
-          tags: args.options.get('tag') ?? [],
-          hostname: optionValue(args, 'host'),
-          parent: args.flags.has('force') ? null : optionValue(args, 'parent'),
-          workers: workers === undefined ? undefined : Number(workers),
-          signal,
-          onProgress: quiet && !out.json ? undefined : (p) => out.progress({ ...p }, () => progressLine(p)),
-          onWarning: (w) => {
-            warnings++;
-            out.warn(`${w.path}: ${w.message}`);
-          },
+      summary = await backup(opening, {
+        ready: locking,
+        paths: args.positionals,
+        excludes: args.options.get('exclude') ?? [],
+        tags: args.options.get('tag') ?? [],
+        hostname: optionValue(args, 'host'),
+        parent: args.flags.has('force') ? null : optionValue(args, 'parent'),
+        workers: workers === undefined ? undefined : Number(workers),
+        signal,
+        onProgress: quiet && !out.json ? undefined : (p) => out.progress({ ...p }, () => progressLine(p)),
+        onWarning: (w) => {
+          warnings++;
+          out.warn(`${w.path}: ${w.message}`);
         },
-      );
+      });
     } finally {
       // backup() may fail before it awaits the repository (cancelled at once): the lock is taken meanwhile, so wait for
       // it to release it. A failure to open or lock is backup()'s error, already on its way to the user.

@@ -109,6 +109,24 @@ describe('backup across runs', () => {
     });
   });
 
+  it('waits for `ready` before relying on the index, and fails with its error', async () => {
+    let confirm: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => {
+      confirm = resolve;
+    });
+    const running = backup(repo, { paths: [source], workers: 0, ready });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    let indexFiles = 0;
+    for await (const _ of repo.backend.list('index')) indexFiles++;
+    expect(indexFiles).toBe(0); // nothing written before the lock is confirmed
+    confirm();
+    expect((await running).filesNew).toBe(4);
+    const locked = Promise.reject(new EngineError('REPO_LOCKED', 'held by someone else'));
+    await expect(backup(repo, { paths: [source], workers: 0, ready: locked })).rejects.toMatchObject({
+      code: 'REPO_LOCKED',
+    });
+  });
+
   it('leaves out excluded entries', async () => {
     const summary = await backup(repo, { paths: [source], excludes: ['*.tmp', '/**/ssh'], workers: 0 });
     const listing = (await resticOk(['ls', summary.snapshotId], { repo: location })).stdout;

@@ -59,6 +59,11 @@ export interface BackupOptions {
   /** Zone node times are written in (default: the local zone, as restic). */
   zone?: TimeZone;
   /**
+   * Resolves when the repository may be relied on and written (the caller's lock is confirmed); until then only
+   * the index is read, and it is read again if it changed. Rejects to fail the backup (e.g. REPO_LOCKED).
+   */
+  ready?: Promise<unknown>;
+  /**
    * Index checkpoint interval during long backups (ms; default 5 minutes). Our own resume after a crash no longer
    * depends on it — the next backup adopts the packs left unindexed (unindexed-packs.ts) — but it still bounds what
    * adoption must read then (a header per pack written since the last checkpoint: thousands of requests on a remote
@@ -109,6 +114,7 @@ export async function backup(
 ): Promise<BackupSummary> {
   // Awaited below; until then a failure to open must not count as unhandled (e.g. if the paths are invalid).
   Promise.resolve(repositoryOrOpening).catch(() => undefined);
+  options.ready?.catch(() => undefined);
   const started = performance.now();
   const time = options.time ?? new Date();
   const targets = normalizeTargets(options.paths);
@@ -165,12 +171,27 @@ export async function backup(
   let parentSnapshot: Snapshot | null;
   try {
     repository = await repositoryOrOpening;
-    await repository.loadIndex();
+    const opened = repository;
+    const chooseParent = async () => {
+      const id = options.parent === undefined ? await findParent(opened, hostname, targets) : options.parent;
+      return { id, snapshot: id ? await opened.loadSnapshot(id) : null };
+    };
+    // Snapshots and the index are only read until `ready` (the lock) is confirmed, so that reading overlaps the
+    // lock protocol's wait; if the index changed meanwhile (a forget/prune that finished just before our lock),
+    // both are read again.
+    let choosing = chooseParent();
+    choosing.catch(() => undefined); // awaited below
+    if (options.ready === undefined) await repository.loadIndex();
+    else {
+      const loading = repository.loadIndex();
+      loading.catch(() => undefined); // awaited below, after `ready`
+      await options.ready;
+      await loading;
+      if (await repository.reloadIndexIfChanged()) choosing = chooseParent();
+    }
     // Packs an interrupted backup wrote after its last index checkpoint: indexed now, so they are not uploaded again.
     await adoptUnindexedPacks(repository, { onWarning: (message) => warn('(repository)', message) });
-    parentId =
-      options.parent === undefined ? await findParent(repository, hostname, targets) : options.parent;
-    parentSnapshot = parentId ? await repository.loadSnapshot(parentId) : null;
+    ({ id: parentId, snapshot: parentSnapshot } = await choosing);
   } catch (error) {
     counting.abort();
     signal.removeEventListener('abort', stopCounting);

@@ -180,6 +180,22 @@ describe('Repository: blobs, index, snapshots', () => {
     expect(await repo.readBlob('data', idOf(content))).toEqual(content);
   });
 
+  it('reloads the index only when index files came or went since it was loaded', async () => {
+    const { backend, repo } = await newMemoryRepo();
+    const first = await repo.saveBlob('data', Buffer.from('one'));
+    await repo.flush();
+    const reader = await Repository.open(backend, 'pw');
+    await reader.loadIndex();
+    expect(await reader.reloadIndexIfChanged()).toBe(false);
+    const second = await repo.saveBlob('data', Buffer.from('two'));
+    await repo.flush(); // a second index file, as another writer (or a prune) would leave
+    expect(reader.hasBlob('data', second.id)).toBe(false);
+    expect(await reader.reloadIndexIfChanged()).toBe(true);
+    expect(reader.hasBlob('data', second.id)).toBe(true);
+    expect(reader.hasBlob('data', first.id)).toBe(true);
+    expect(reader.index.size).toBe(2); // loaded afresh, not twice
+  });
+
   it('round-trips unpacked files and verifies their hash on load', async () => {
     const { backend, repo } = await newMemoryRepo();
     const json = Buffer.from(

@@ -34,8 +34,9 @@ export interface OpenOptions {
 }
 
 export class Repository {
-  /** Union of the index files loaded by `loadIndex()` and the packs this instance wrote since. */
-  readonly index = new MasterIndex();
+  private loadedIndex = new MasterIndex();
+  /** The index files loadIndex() read, sorted (see reloadIndexIfChanged). */
+  private loadedIndexFiles: Id[] = [];
   private saver: BlobSaver | undefined;
 
   private constructor(
@@ -130,15 +131,40 @@ export class Repository {
 
   // --- index ---
 
+  /** Union of the index files loaded by `loadIndex()` and the packs this instance wrote since. */
+  get index(): MasterIndex {
+    return this.loadedIndex;
+  }
+
   /** Loads every index file (each verified) into `index`. */
   async loadIndex(): Promise<MasterIndex> {
+    const files: Id[] = [];
     for await (const file of this.backend.list('index')) {
       const what = `index file ${file.name}`;
       const json = parseJson(await this.loadUnpacked('index', file.name), what);
-      this.index.addIndexFile(decodeIndexFile(json, what));
+      this.loadedIndex.addIndexFile(decodeIndexFile(json, what));
+      files.push(file.name);
     }
-    this.index.compact();
-    return this.index;
+    this.loadedIndex.compact();
+    this.loadedIndexFiles = files.sort();
+    return this.loadedIndex;
+  }
+
+  /**
+   * For an index loaded before the lock was confirmed (to overlap the lock protocol's wait): loads it afresh if
+   * index files came or went since — e.g. a prune that finished just before our lock. Call before saving anything.
+   * Returns whether it reloaded.
+   */
+  async reloadIndexIfChanged(): Promise<boolean> {
+    const now: Id[] = [];
+    for await (const file of this.backend.list('index')) now.push(file.name);
+    if (now.sort().join() === this.loadedIndexFiles.join()) return false;
+    if (this.saver !== undefined) {
+      throw new EngineError('INVALID_ARGUMENT', 'the index cannot be reloaded after blobs were saved');
+    }
+    this.loadedIndex = new MasterIndex();
+    await this.loadIndex();
+    return true;
   }
 
   // --- blobs ---
