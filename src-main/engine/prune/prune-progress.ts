@@ -3,6 +3,7 @@
  * updates (a trailing update shows the last state of a burst), and the final state when the prune ends — also
  * spaced, so the limit holds without exception.
  */
+import { ThrottledEmitter } from '../progress/throttled-emitter';
 import type { PrunePhase, PruneProgress } from './prune-types';
 
 export class PruneProgressReporter {
@@ -14,16 +15,10 @@ export class PruneProgressReporter {
     bytesTotal: 0,
     elapsedSeconds: 0,
   };
-  private readonly started = performance.now();
-  private lastEmit = Number.NEGATIVE_INFINITY;
-  private timer: NodeJS.Timeout | null = null;
-  private readonly minInterval: number;
+  private readonly emitter: ThrottledEmitter<PruneProgress>;
 
-  constructor(
-    private readonly listener: ((progress: PruneProgress) => void) | undefined,
-    maxPerSecond = 10,
-  ) {
-    this.minInterval = 1000 / maxPerSecond;
+  constructor(listener: ((progress: PruneProgress) => void) | undefined, maxPerSecond = 10) {
+    this.emitter = new ThrottledEmitter(this.state, listener, maxPerSecond);
   }
 
   phase(phase: PrunePhase, total = 0, bytesTotal = 0): void {
@@ -44,39 +39,16 @@ export class PruneProgressReporter {
   }
 
   /** Emits the final state once the minimum interval since the last update has passed. */
-  async finish(): Promise<void> {
-    if (this.listener === undefined) return;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    const wait = this.lastEmit + this.minInterval - performance.now();
-    // Not unref'd: an unref'd timer lets the process exit right here, before the caller sees the result.
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    this.emit();
+  finish(): Promise<void> {
+    return this.emitter.finish();
   }
 
   /** Stops a pending update (the prune failed; no final state). */
   stop(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
+    this.emitter.stop();
   }
 
   private changed(): void {
-    if (this.listener === undefined || this.timer !== null) return;
-    const wait = this.lastEmit + this.minInterval - performance.now();
-    if (wait <= 0) {
-      this.emit();
-      return;
-    }
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.emit();
-    }, wait);
-    this.timer.unref();
-  }
-
-  private emit(): void {
-    this.lastEmit = performance.now();
-    this.state.elapsedSeconds = (this.lastEmit - this.started) / 1000;
-    this.listener?.({ ...this.state });
+    this.emitter.changed();
   }
 }
