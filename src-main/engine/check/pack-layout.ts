@@ -14,9 +14,9 @@ import {
   compressedEntrySize,
   decodeHeaderEntries,
   headerLengthFieldSize,
-  maxHeaderLength,
   packFileSize,
 } from '../repository/pack-header';
+import { checkHeaderLength } from '../repository/pack-reader';
 
 /** What restic reads eagerly from a pack's end: the length field and a header of up to 15 entries. */
 export const eagerTailLength = 15 * compressedEntrySize + containerOverhead + headerLengthFieldSize;
@@ -57,18 +57,7 @@ export function headerLocation(
   if (fileSize < containerOverhead + headerLengthFieldSize) {
     throw new EngineError('CORRUPT', `${what}: file too small for a pack (${fileSize} bytes)`);
   }
-  if (lengthField < containerOverhead) {
-    throw new EngineError('CORRUPT', `${what}: header length ${lengthField} is too small`);
-  }
-  if (lengthField > fileSize - headerLengthFieldSize) {
-    throw new EngineError(
-      'CORRUPT',
-      `${what}: header length ${lengthField} exceeds the file (${fileSize} bytes)`,
-    );
-  }
-  if (lengthField > maxHeaderLength) {
-    throw new EngineError('CORRUPT', `${what}: header length ${lengthField} exceeds restic's limit`);
-  }
+  checkHeaderLength(lengthField, fileSize, what);
   return { offset: fileSize - headerLengthFieldSize - lengthField, length: lengthField };
 }
 

@@ -58,7 +58,8 @@ export async function readPackHeader(
   return blobs;
 }
 
-function checkHeaderLength(headerLength: number, fileSize: number, what: string): void {
+/** A pack's header length field is plausible for a file of `fileSize` bytes; CORRUPT naming `what` otherwise. */
+export function checkHeaderLength(headerLength: number, fileSize: number, what: string): void {
   if (headerLength < containerOverhead) {
     throw new EngineError('CORRUPT', `${what}: header length ${headerLength} is too small`);
   }
