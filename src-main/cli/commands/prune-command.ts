@@ -113,6 +113,8 @@ function summaryJson(result: PruneResult): Record<string, unknown> {
     bytes_remaining: result.bytesRemaining,
     index_files_written: result.indexFilesWritten,
     index_files_removed: result.indexFilesRemoved,
+    temporary_files_removed: result.temporaryFilesRemoved,
+    temporary_bytes_removed: result.temporaryBytesRemoved,
     stats: result.stats,
   };
 }
@@ -127,7 +129,10 @@ function humanSummary(result: PruneResult): string {
   return (
     `done: removed ${result.packsRemoved} packs (${result.packsRepacked} repacked into ${result.packsWritten} ` +
     `new, ${formatSize(result.bytesWrittenByRepack)} written), freed ${formatSize(result.bytesRemoved)}; ` +
-    `${formatSize(result.unusedBytesLeft)} unused data left`
+    `${formatSize(result.unusedBytesLeft)} unused data left` +
+    (result.temporaryFilesRemoved > 0
+      ? `; removed ${result.temporaryFilesRemoved} temporary files left by interrupted writes (${formatSize(result.temporaryBytesRemoved)})`
+      : '')
   );
 }
 

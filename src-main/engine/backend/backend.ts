@@ -57,5 +57,11 @@ export interface Backend {
   write(file: FileHandle, data: WriteData): Promise<void>;
   /** Deletes a file; deleting an absent file is not an error. */
   remove(file: FileHandle): Promise<void>;
+  /**
+   * Deletes what interrupted writes left behind (temporary files of writes a crash cut short; restic's own are
+   * named alike). Only safe while nothing else writes to the repository: call it under an exclusive lock.
+   * Backends whose writes leave nothing behind do not implement it.
+   */
+  removeTemporaryFiles?(): Promise<{ files: number; bytes: number }>;
   close(): Promise<void>;
 }

@@ -165,6 +165,37 @@ export class LocalBackend implements Backend {
     }
   }
 
+  async removeTemporaryFiles(): Promise<{ files: number; bytes: number }> {
+    const removed = { files: 0, bytes: 0 };
+    const dataDir = path.join(this.location, typeDirs.data);
+    const dirs = [
+      ...(await this.readDir(dataDir))
+        .filter((d) => /^[0-9a-f]{2}$/.test(d))
+        .map((d) => path.join(dataDir, d)),
+      ...(['key', 'index', 'snapshot', 'lock'] as const).map((type) =>
+        path.join(this.location, typeDirs[type]),
+      ),
+      this.location, // the config's
+    ];
+    for (const dir of dirs) {
+      for (const name of await this.readDir(dir)) {
+        if (!name.includes(tempMarker)) continue;
+        const file = path.join(dir, name);
+        try {
+          const { size } = await stat(file);
+          await chmod(file, 0o600);
+          await unlink(file);
+          removed.files++;
+          removed.bytes += size;
+        } catch (error) {
+          const mapped = fromNodeError(error, file);
+          if (mapped.code !== 'NOT_FOUND') throw mapped;
+        }
+      }
+    }
+    return removed;
+  }
+
   async close(): Promise<void> {
     await this.readHandles.closeAll();
   }

@@ -106,4 +106,7 @@ export interface PruneResult {
   bytesRemaining: number;
   indexFilesWritten: number;
   indexFilesRemoved: number;
+  /** Leftovers of interrupted writes deleted (temporary files a crash left in the repository). */
+  temporaryFilesRemoved: number;
+  temporaryBytesRemoved: number;
 }

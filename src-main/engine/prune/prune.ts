@@ -80,15 +80,28 @@ export async function pruneLocked(repository: Repository, options: PruneOptions 
         signal,
       });
     }
+    // Under the exclusive lock nothing else writes, so every temporary file is a leftover of a crash (ours or
+    // restic's): up to two packs' worth per interrupted backup, which nothing else ever removes.
+    const temporary =
+      outcome !== null && repository.backend.removeTemporaryFiles
+        ? await repository.backend.removeTemporaryFiles()
+        : { files: 0, bytes: 0 };
     await progress.finish();
-    return pruneResult(stats, outcome);
+    return {
+      ...pruneResult(stats, outcome),
+      temporaryFilesRemoved: temporary.files,
+      temporaryBytesRemoved: temporary.bytes,
+    };
   } finally {
     progress.stop();
   }
 }
 
 /** The summary; for a dry run, what the prune would do (nothing written: written counts are 0). */
-function pruneResult(stats: PruneStats, outcome: ExecuteOutcome | null): PruneResult {
+function pruneResult(
+  stats: PruneStats,
+  outcome: ExecuteOutcome | null,
+): Omit<PruneResult, 'temporaryFilesRemoved' | 'temporaryBytesRemoved'> {
   const { blobs, bytes, packs } = stats;
   const totalSize = bytes.used + bytes.duplicate + bytes.unused + bytes.unreferenced;
   const bytesRemoved = bytes.remove + bytes.repackRemove + bytes.unreferenced;
