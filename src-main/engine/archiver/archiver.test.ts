@@ -127,6 +127,34 @@ describe('backup across runs', () => {
     });
   });
 
+  it('starts over, under the lock, when the index changed before the lock was confirmed', async () => {
+    await backup(repo, { paths: [source], workers: 0 });
+    let confirm: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => {
+      confirm = resolve;
+    });
+    const warnings: string[] = [];
+    await appendFile(path.join(source, 'var', 'log.txt'), 'one more line\n');
+    const running = backup(repo, {
+      paths: [source],
+      workers: 0,
+      ready,
+      onWarning: (w) => warnings.push(w.message),
+    });
+    // Meanwhile another writer adds an index file (as a prune finishing just before our lock would).
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const other = await Repository.open(new LocalBackend(location), testPassword);
+    await other.saveBlob('data', Buffer.from('written by someone else'));
+    await other.flush();
+    confirm();
+    const summary = await running;
+    expect(warnings).toContain(
+      'the repository index changed while the lock was being taken; the backup started over',
+    );
+    expect(summary.filesChanged).toBe(1);
+    expect((await restic(['check', '--read-data'], { repo: location })).code).toBe(0);
+  });
+
   it('leaves out excluded entries', async () => {
     const summary = await backup(repo, { paths: [source], excludes: ['*.tmp', '/**/ssh'], workers: 0 });
     const listing = (await resticOk(['ls', summary.snapshotId], { repo: location })).stdout;

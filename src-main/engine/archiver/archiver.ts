@@ -18,7 +18,7 @@ import { ProgressMeter, type ProgressSnapshot } from '../progress/progress-meter
 import type { Repository } from '../repository/repository';
 import { formatRfc3339Nano } from '../repository/rfc3339';
 import type { Snapshot } from '../repository/snapshot';
-import { adoptUnindexedPacks } from '../repository/unindexed-packs';
+import { adoptUnindexedPacks, listUnindexedPacks } from '../repository/unindexed-packs';
 import { AccountNames } from '../tree/fs/account-names';
 import {
   entriesFromScan,
@@ -169,6 +169,8 @@ export async function backup(
   let repository: Repository;
   let parentId: Id | null;
   let parentSnapshot: Snapshot | null;
+  /** Set when the walk runs ahead of the lock: resolves once writes may go to storage (see below). */
+  let gate: Promise<void> | null = null;
   try {
     repository = await repositoryOrOpening;
     const opened = repository;
@@ -176,21 +178,31 @@ export async function backup(
       const id = options.parent === undefined ? await findParent(opened, hostname, targets) : options.parent;
       return { id, snapshot: id ? await opened.loadSnapshot(id) : null };
     };
-    // Snapshots and the index are only read until `ready` (the lock) is confirmed, so that reading overlaps the
-    // lock protocol's wait; if the index changed meanwhile (a forget/prune that finished just before our lock),
-    // both are read again.
     let choosing = chooseParent();
     choosing.catch(() => undefined); // awaited below
-    if (options.ready === undefined) await repository.loadIndex();
-    else {
-      const loading = repository.loadIndex();
-      loading.catch(() => undefined); // awaited below, after `ready`
+    await repository.loadIndex();
+    const unindexed = await listUnindexedPacks(repository);
+    if (options.ready !== undefined && unindexed.length === 0) {
+      // The lock is being taken (its protocol waits 200 ms for racing writers): the walk starts now and only
+      // reads; every write to storage waits for the lock. Should index files have come or gone meanwhile (a
+      // forget/prune that finished just before our lock), nothing was written, and the backup starts over.
+      const ready = options.ready;
+      gate = ready.then(async () => {
+        if (await opened.indexChangedSinceLoad()) throw new IndexChangedBeforeLock();
+      });
+      repository.deferWritesUntil(gate);
+    } else if (options.ready !== undefined) {
+      // Resuming after a crash: adopting the packs writes an index file, so it waits for the lock.
       await options.ready;
-      await loading;
       if (await repository.reloadIndexIfChanged()) choosing = chooseParent();
     }
-    // Packs an interrupted backup wrote after its last index checkpoint: indexed now, so they are not uploaded again.
-    await adoptUnindexedPacks(repository, { onWarning: (message) => warn('(repository)', message) });
+    if (gate === null) {
+      // Packs an interrupted backup wrote after its last index checkpoint: indexed now, not uploaded again.
+      await adoptUnindexedPacks(repository, {
+        unindexed: (await repository.indexChangedSinceLoad()) ? undefined : unindexed,
+        onWarning: (message) => warn('(repository)', message),
+      });
+    }
     ({ id: parentId, snapshot: parentSnapshot } = await choosing);
   } catch (error) {
     counting.abort();
@@ -212,6 +224,7 @@ export async function backup(
   }
   const onAbort = () => saver.fail(cancelled());
   signal.addEventListener('abort', onAbort, { once: true });
+  gate?.catch((error: unknown) => saver.fail(error)); // no lock, or a changed index: stop reading at once
   const stopTrimmer = startMemoryTrimmer();
   const checkpoints = setInterval(
     () => {
@@ -247,15 +260,28 @@ export async function backup(
     meter.flush();
     return { snapshotId, snapshot, ...summary, seconds: (performance.now() - started) / 1000 };
   } catch (error) {
-    // Keep what was uploaded: index every pack written so far, so the next backup does not upload it again.
-    await saver.drain().catch(() => undefined);
-    await repository.flush().catch((flushError: unknown) => {
-      warn(
-        '(repository)',
-        `could not index the data written before the failure: ${(flushError as Error).message}`,
-      );
-    });
-    throw signal.aborted ? cancelled() : error;
+    // With the walk ahead of the lock, a failed gate means nothing was written: no lock (REPO_LOCKED), or start
+    // over because the index changed.
+    const gateError =
+      gate === null
+        ? null
+        : await gate.then(
+            () => null,
+            (failure: unknown) => failure,
+          );
+    if (gateError !== null && signal.aborted) throw cancelled();
+    if (gateError !== null && !(gateError instanceof IndexChangedBeforeLock)) throw gateError;
+    if (gateError === null) {
+      // Keep what was uploaded: index every pack written so far, so the next backup does not upload it again.
+      await saver.drain().catch(() => undefined);
+      await repository.flush().catch((flushError: unknown) => {
+        warn(
+          '(repository)',
+          `could not index the data written before the failure: ${(flushError as Error).message}`,
+        );
+      });
+      throw signal.aborted ? cancelled() : error;
+    }
   } finally {
     clearInterval(checkpoints);
     stopTrimmer();
@@ -264,6 +290,21 @@ export async function backup(
     signal.removeEventListener('abort', onAbort);
     signal.removeEventListener('abort', stopCounting);
     await saver.close();
+  }
+  // Only after a restart (see IndexChangedBeforeLock): the lock is held now, so this run loads the index after it.
+  warn(
+    '(repository)',
+    'the repository index changed while the lock was being taken; the backup started over',
+  );
+  repository.discardUnwrittenState();
+  return backup(repository, { ...options, ready: undefined });
+}
+
+/** The index changed between loading it and confirming the lock: what was read cannot be trusted. */
+class IndexChangedBeforeLock extends Error {
+  constructor() {
+    super('the repository index changed while the lock was being taken');
+    this.name = 'IndexChangedBeforeLock';
   }
 }
 

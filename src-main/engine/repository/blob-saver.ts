@@ -23,6 +23,8 @@ const maxPackWrites = 2;
 export interface BlobSaverOptions {
   version: RepositoryVersion;
   packTargetSize?: number;
+  /** Awaited before every write to storage (see Repository.deferWritesUntil). */
+  beforeWrite?: () => Promise<unknown>;
 }
 
 export interface SavedBlob {
@@ -123,6 +125,7 @@ export class BlobSaver {
 
   private async writePack(pack: FinishedPack): Promise<void> {
     try {
+      await this.options.beforeWrite?.();
       await this.backend.write({ type: 'data', name: pack.id }, pack.parts);
     } catch (error) {
       // The pack is lost: forget its blobs, so a later save stores them again instead of trusting a missing pack.
@@ -146,6 +149,7 @@ export class BlobSaver {
     this.unindexedBlobs = 0;
     const file = encodeUnpacked(this.key, encodeIndexFile({ supersedes: [], packs }), this.options.version);
     try {
+      await this.options.beforeWrite?.();
       await this.backend.write({ type: 'index', name: file.id }, file.bytes);
     } catch (error) {
       // Still unindexed: a later flush() retries them.

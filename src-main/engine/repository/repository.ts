@@ -35,6 +35,8 @@ export interface OpenOptions {
 
 export class Repository {
   private loadedIndex = new MasterIndex();
+  /** Writes to storage (packs, index files, snapshots) wait for this; see deferWritesUntil. */
+  private writeGate: Promise<unknown> = Promise.resolve();
   /** The index files loadIndex() read, sorted (see reloadIndexIfChanged). */
   private loadedIndexFiles: Id[] = [];
   private saver: BlobSaver | undefined;
@@ -118,6 +120,7 @@ export class Repository {
   // --- unpacked files ---
 
   async saveUnpacked(type: UnpackedType, json: Uint8Array): Promise<Id> {
+    if (type !== 'lock') await this.writeGate; // the lock itself is what the gate waits for
     const file = encodeUnpacked(this.key, json, this.config.version);
     await this.backend.write({ type, name: file.id }, file.bytes);
     return file.id;
@@ -151,14 +154,40 @@ export class Repository {
   }
 
   /**
+   * Holds every write to storage (packs, index files, snapshots — not lock files) until `gate` resolves; if it
+   * rejects, those writes fail with its error. Lets work that only reads (a backup's walk, blobs collected into
+   * packs in memory) start while the lock protocol is still waiting.
+   */
+  deferWritesUntil(gate: Promise<unknown>): void {
+    gate.catch(() => undefined); // its rejection reaches the writes that await it
+    this.writeGate = gate;
+  }
+
+  /** Whether index files came or went since loadIndex() (e.g. a prune finished meanwhile). */
+  async indexChangedSinceLoad(): Promise<boolean> {
+    const now: Id[] = [];
+    for await (const file of this.backend.list('index')) now.push(file.name);
+    return now.sort().join() !== this.loadedIndexFiles.join();
+  }
+
+  /**
+   * Forgets the index and every blob saved but not written (nothing may have been written: call it only when the
+   * write gate rejected), so the same instance can start over with loadIndex().
+   */
+  discardUnwrittenState(): void {
+    this.saver = undefined;
+    this.loadedIndex = new MasterIndex();
+    this.loadedIndexFiles = [];
+    this.writeGate = Promise.resolve();
+  }
+
+  /**
    * For an index loaded before the lock was confirmed (to overlap the lock protocol's wait): loads it afresh if
    * index files came or went since — e.g. a prune that finished just before our lock. Call before saving anything.
    * Returns whether it reloaded.
    */
   async reloadIndexIfChanged(): Promise<boolean> {
-    const now: Id[] = [];
-    for await (const file of this.backend.list('index')) now.push(file.name);
-    if (now.sort().join() === this.loadedIndexFiles.join()) return false;
+    if (!(await this.indexChangedSinceLoad())) return false;
     if (this.saver !== undefined) {
       throw new EngineError('INVALID_ARGUMENT', 'the index cannot be reloaded after blobs were saved');
     }
@@ -253,6 +282,7 @@ export class Repository {
     this.saver ??= new BlobSaver(this.backend, this.key, this.index, {
       version: this.config.version,
       packTargetSize: this.packTargetSize,
+      beforeWrite: () => this.writeGate,
     });
     return this.saver;
   }

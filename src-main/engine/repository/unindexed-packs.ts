@@ -37,6 +37,8 @@ export interface AdoptionOptions {
   onWarning?: (message: string) => void;
   /** Pack headers read at once (each read is one small request; remote backends benefit from overlap). */
   concurrency?: number;
+  /** The packs to adopt, when the caller has just listed them (listUnindexedPacks); default: listed here. */
+  unindexed?: readonly ListedPack[];
   /** Blobs per index file written (default: restic's limit). */
   maxBlobsPerIndexFile?: number;
 }
@@ -65,7 +67,7 @@ export async function adoptUnindexedPacks(
   options: AdoptionOptions = {},
 ): Promise<AdoptionResult> {
   const warn = options.onWarning ?? ((message: string) => process.emitWarning(message, 'UnindexedPacks'));
-  const unindexed = await listUnindexedPacks(repository);
+  const unindexed = options.unindexed ?? (await listUnindexedPacks(repository));
   const result: AdoptionResult = {
     unindexedPacks: unindexed.length,
     adoptedPacks: 0,
@@ -94,13 +96,15 @@ export async function adoptUnindexedPacks(
   return result;
 }
 
-interface ListedPack {
+/** A pack file in `data/` with its size. */
+export interface ListedPack {
   name: Id;
   size: number;
 }
 
 /** The packs in `data/` that the in-memory index does not name. */
-async function listUnindexedPacks(repository: Repository): Promise<ListedPack[]> {
+/** The packs in `data/` that the loaded index does not name. */
+export async function listUnindexedPacks(repository: Repository): Promise<ListedPack[]> {
   const listed: ListedPack[] = [];
   for await (const file of repository.backend.list('data')) listed.push({ name: file.name, size: file.size });
   return listed.filter((pack) => !repository.index.hasPack(pack.name));
