@@ -162,7 +162,11 @@ export class LocalBackend implements Backend {
     } catch (error) {
       const mapped = fromNodeError(error, p);
       if (mapped.code !== 'NOT_FOUND') throw mapped;
+      return;
     }
+    // Durable before the next step: prune deletes an index file before the packs it names, and after a power
+    // loss that order must still hold (a surviving index naming a deleted pack is damage; the reverse is not).
+    await syncDirectory(path.dirname(p));
   }
 
   async removeTemporaryFiles(): Promise<{ files: number; bytes: number }> {
