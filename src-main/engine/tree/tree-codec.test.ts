@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { EngineError } from '../errors';
 import { type Id, idOf } from '../ids';
 import { corruptMessage } from '../testing/corrupt-message';
+import { goJsonString } from './go/json-string';
 import { emptyNode, type Node, type NodeType } from './node';
+import { encodeNodeJson, quotedName } from './node-encode';
 import { arbitraryNode } from './testing/arbitrary-node';
 import type { NodeTime } from './time/rfc3339';
 import { TimeZone } from './time/zone';
@@ -110,6 +112,26 @@ describe('encodeTree', () => {
     ['a uid above uint32', [node('f', 'file', { uid: 2 ** 32 })]],
   ])('rejects %s', (_, nodes) => {
     expect(() => encodeTree(nodes, utc)).toThrow(EngineError);
+  });
+});
+
+describe('encodeNodeJson names', () => {
+  it('writes every name as Go does: strconv.Quote, then JSON with HTML escapes (property, ASCII-heavy)', () => {
+    const byte = fc.oneof(
+      { arbitrary: fc.integer({ min: 0x20, max: 0x7e }), weight: 8 },
+      { arbitrary: fc.integer({ min: 0, max: 255 }), weight: 1 },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(byte, { minLength: 1, maxLength: 40 }).filter((b) => !b.includes(0x2f) && !b.includes(0)),
+        (bytes) => {
+          const name = Buffer.from(bytes);
+          const json = encodeNodeJson(node(name, 'file'), utc);
+          expect(json.startsWith(`{"name":${goJsonString(quotedName(name))},`)).toBe(true);
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 });
 
