@@ -7,10 +7,10 @@
 import { execFile } from 'node:child_process';
 import { cp, readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliBuild, copyCliBuild } from '../testing/private-cli-build';
 import { makeTempDir, removeTempDir, restic, resticOk } from '../testing/restic-cli';
 import { runCliBackup, startCliBackup } from './testing/cli-backup-process';
 import { cleanBackup, freshRepository, password, repositoryPath } from './testing/crash-test-setup';
-import { type CliBuild, copyCliBuild } from './testing/private-cli-build';
 import { createSeededSourceTree } from './testing/seeded-source-tree';
 import { sourceSubtreeId } from './testing/snapshot-comparison';
 

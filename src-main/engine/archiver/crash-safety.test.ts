@@ -21,6 +21,7 @@
  * stale lock file of the same dead process, or a lock temp file — is of the kinds the lock point leaves.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliBuild, copyCliBuild } from '../testing/private-cli-build';
 import { makeTempDir, removeTempDir, restic, resticOk } from '../testing/restic-cli';
 import { type CliBackupRun, runCliBackup, startCliBackup } from './testing/cli-backup-process';
 import {
@@ -34,7 +35,6 @@ import {
 } from './testing/crash-test-setup';
 import { killWhenRepositoryHas } from './testing/kill-on-repository-file';
 import { censusPacks } from './testing/pack-census';
-import { type CliBuild, copyCliBuild } from './testing/private-cli-build';
 import { inventoryRepository, type RepositoryFiles, totalSize } from './testing/repository-files';
 import { type SeededTree, seededRandom } from './testing/seeded-source-tree';
 import {

@@ -11,6 +11,7 @@
  */
 import { cp } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliBuild, copyCliBuild } from '../testing/private-cli-build';
 import { makeTempDir, removeTempDir, restic, resticOk } from '../testing/restic-cli';
 import { type CliBackupRun, runCliBackup, startCliBackup } from './testing/cli-backup-process';
 import {
@@ -24,7 +25,6 @@ import {
 } from './testing/crash-test-setup';
 import { killWhenPacksReach } from './testing/kill-on-repository-file';
 import { censusPacks } from './testing/pack-census';
-import { type CliBuild, copyCliBuild } from './testing/private-cli-build';
 import { bytesWrittenBetween, inventoryRepository, totalSize } from './testing/repository-files';
 import { seededRandom } from './testing/seeded-source-tree';
 import { sourceSubtreeId } from './testing/snapshot-comparison';

@@ -9,8 +9,9 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Id } from '../ids';
+import { type CliBuild, copyCliBuild } from '../testing/private-cli-build';
 import { makeTempDir, removeTempDir, resticOk } from '../testing/restic-cli';
-import { type CliBuild, copyCliBuild, type PruneRun, runCliPrune } from './testing/cli-prune-process';
+import { type PruneRun, runCliPrune } from './testing/cli-prune-process';
 import { seededRandom, writeGenerations } from './testing/generations';
 import { backupWithRestic, copyFixture, type PruneFixture } from './testing/prune-fixture';
 import { resticCheck, restoreAllDifferences } from './testing/restic-verify';

@@ -4,7 +4,7 @@
  * printed up to that moment tell how far it got.
  */
 import { spawn } from 'node:child_process';
-import type { CliBuild } from './private-cli-build';
+import type { CliBuild } from '../../testing/private-cli-build';
 
 export interface ProgressLine {
   filesDone: number;

@@ -13,9 +13,9 @@ import { promisify } from 'node:util';
 import { LocalBackend } from '../../backend/local-backend';
 import type { Id } from '../../ids';
 import { Repository } from '../../repository/repository';
+import type { CliBuild } from '../../testing/private-cli-build';
 import { resticOk } from '../../testing/restic-cli';
 import { decodeTree } from '../../tree/tree-codec';
-import type { CliBuild } from './private-cli-build';
 
 /** What a directory holds: relative path → 'dir' or the file's size (or content hash, for restores). */
 export type DirectoryListing = Map<string, string>;

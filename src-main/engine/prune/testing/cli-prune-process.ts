@@ -1,8 +1,7 @@
 /**
  * Test-only: the built CLI's `prune` as a real process, killed with SIGKILL at a chosen moment.
  *
- * The CLI runs from a private copy of out/main (vitest's global setup keeps out/ current, but any other vitest run
- * on this machine may rebuild it, emptying out/main for a moment) with the native addons copied beside it.
+ * The CLI runs from a private copy of the build (engine/testing/private-cli-build.ts).
  *
  * Kill points are counted in repository changes: every pack or index file that appears or disappears (a write
  * becomes visible by one rename; a delete is one unlink). Watching data/xx/ and index/ sees them as they happen;
@@ -10,39 +9,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { type FSWatcher, watch } from 'node:fs';
-import { cp, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { isId } from '../../ids';
-import { hotpathAddonEnvVariable } from '../../native/hotpath-addon';
-import { posixFsAddonEnvVariable } from '../../native/posix-fs-addon';
-import { engineWorkerEnvVariable } from '../../parallel/worker-script';
+import type { CliBuild } from '../../testing/private-cli-build';
 import { testPassword } from '../../testing/restic-cli';
-
-export interface CliBuild {
-  script: string;
-  env: Record<string, string>;
-}
-
-const projectRoot = path.resolve(__dirname, '..', '..', '..', '..');
-
-export async function copyCliBuild(dir: string): Promise<CliBuild> {
-  const main = path.join(dir, 'main');
-  await mkdir(dir, { recursive: true });
-  await cp(path.join(projectRoot, 'out', 'main'), main, { recursive: true });
-  const addon = (name: string, file: string) =>
-    path.join(projectRoot, 'src-main', 'engine', 'native', name, 'build', 'Release', file);
-  await cp(addon('hotpath', 'hotpath.node'), path.join(dir, 'hotpath.node'));
-  await cp(addon('posix-fs', 'posix_fs.node'), path.join(dir, 'posix_fs.node'));
-  return {
-    script: path.join(main, 'cli.js'),
-    env: {
-      NODE_PATH: path.join(projectRoot, 'node_modules'),
-      [engineWorkerEnvVariable]: path.join(main, 'engine-worker.js'),
-      [hotpathAddonEnvVariable]: path.join(dir, 'hotpath.node'),
-      [posixFsAddonEnvVariable]: path.join(dir, 'posix_fs.node'),
-    },
-  };
-}
 
 export interface PruneRun {
   outcome: 'exited' | 'killed';

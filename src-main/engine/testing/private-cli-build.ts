@@ -6,9 +6,9 @@
  */
 import { cp, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { hotpathAddonEnvVariable } from '../../native/hotpath-addon';
-import { posixFsAddonEnvVariable } from '../../native/posix-fs-addon';
-import { engineWorkerEnvVariable } from '../../parallel/worker-script';
+import { hotpathAddonEnvVariable } from '../native/hotpath-addon';
+import { posixFsAddonEnvVariable } from '../native/posix-fs-addon';
+import { engineWorkerEnvVariable } from '../parallel/worker-script';
 
 /** How to start a build of the CLI: `node <script> …` with `env` added to the environment. */
 export interface CliBuild {
@@ -16,7 +16,7 @@ export interface CliBuild {
   env: Record<string, string>;
 }
 
-const projectRoot = path.resolve(__dirname, '..', '..', '..', '..');
+const projectRoot = path.resolve(__dirname, '..', '..', '..');
 
 /** Copies out/main/ (kept current by vitest's global setup) and the addons into `dir`; returns how to start it. */
 export async function copyCliBuild(dir: string): Promise<CliBuild> {
