@@ -11,9 +11,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LocalBackend } from '../backend/local-backend';
 import { parseChunkerPolynomial } from '../chunker/chunker-polynomial';
-import { type EngineErrorCode, isEngineError } from '../errors';
 import { type Id, isId } from '../ids';
 import { Repository } from '../repository/repository';
+import { failure } from '../testing/engine-failure';
 import {
   makeTempDir,
   removeTempDir,
@@ -67,18 +67,6 @@ async function hold(repository: Repository, exclusive: boolean, refreshIntervalM
 
 async function lockFiles(dir: string): Promise<Id[]> {
   return (await readdir(path.join(dir, 'locks'))).filter(isId).sort();
-}
-
-async function failure(
-  promise: Promise<unknown>,
-): Promise<{ code: EngineErrorCode | 'none'; message: string }> {
-  try {
-    await promise;
-    return { code: 'none', message: '' };
-  } catch (error) {
-    if (!isEngineError(error)) throw error;
-    return { code: error.code, message: error.message };
-  }
 }
 
 /** Starts restic with stdin left open (it blocks reading it) and waits until its lock file exists. */

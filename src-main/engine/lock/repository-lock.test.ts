@@ -6,9 +6,10 @@ import type { FileHandle } from '../backend/backend';
 import { MemoryBackend } from '../backend/memory-backend';
 import { encrypt } from '../crypto/container';
 import { generateMasterKey } from '../crypto/master-key';
-import { EngineError, type EngineErrorCode, isEngineError } from '../errors';
+import { EngineError } from '../errors';
 import { type Id, idOf, shortId } from '../ids';
 import { Repository } from '../repository/repository';
+import { failure } from '../testing/engine-failure';
 import { type LockRecord, loadLock, saveLock } from './lock-file';
 import { removeLocks } from './lock-removal';
 import { acquireLock, type LockOptions, withLock } from './repository-lock';
@@ -54,18 +55,6 @@ async function lockFiles(repository: Repository): Promise<Id[]> {
   const ids: Id[] = [];
   for await (const file of repository.backend.list('lock')) ids.push(file.name);
   return ids.sort();
-}
-
-async function failure(
-  promise: Promise<unknown>,
-): Promise<{ code: EngineErrorCode | 'none'; message: string }> {
-  try {
-    await promise;
-    return { code: 'none', message: '' };
-  } catch (error) {
-    if (!isEngineError(error)) throw error;
-    return { code: error.code, message: error.message };
-  }
 }
 
 async function until(condition: () => boolean, what: string): Promise<void> {

@@ -5,26 +5,15 @@ import type { FileHandle } from '../backend/backend';
 import { LocalBackend } from '../backend/local-backend';
 import { MemoryBackend } from '../backend/memory-backend';
 import type { ScryptParams } from '../crypto/key-file';
-import { EngineError, type EngineErrorCode, isEngineError } from '../errors';
+import { EngineError } from '../errors';
 import { idOf } from '../ids';
+import { failure } from '../testing/engine-failure';
 import { makeTempDir, removeTempDir } from '../testing/restic-cli';
 import { Repository } from './repository';
 
 const fast: ScryptParams = { N: 1024, r: 8, p: 1 };
 const polynomial = 0x3da3358b4dc173n;
 const options = { chunkerPolynomial: polynomial, kdf: fast };
-
-async function failure(
-  promise: Promise<unknown>,
-): Promise<{ code: EngineErrorCode | 'none'; message: string }> {
-  try {
-    await promise;
-    return { code: 'none', message: '' };
-  } catch (error) {
-    if (!isEngineError(error)) throw error;
-    return { code: error.code, message: error.message };
-  }
-}
 
 async function newMemoryRepo() {
   const backend = new MemoryBackend();
