@@ -118,34 +118,37 @@ static void put_link_target(Output *out, int dirfd, const char *name) {
   put_u32(out, 0);
 }
 
-/* One attribute's value (the attribute may change size between the query and the read: ERANGE, retry). */
-static void put_xattr_value(Output *out, const char *path, const char *name) {
+int read_xattr_value(const char *path, const char *name, char **value_out, size_t *length_out) {
   int err = ERANGE;
   for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     ssize_t size = lgetxattr(path, name, NULL, 0);
-    if (size < 0) {
-      err = errno;
-      break;
-    }
+    if (size < 0) return errno;
     char *value = malloc(size > 0 ? (size_t)size : 1);
-    if (value == NULL) {
-      err = ENOMEM;
-      break;
-    }
+    if (value == NULL) return ENOMEM;
     ssize_t got = size > 0 ? lgetxattr(path, name, value, (size_t)size) : 0;
     if (got >= 0) {
-      put_i32(out, 0);
-      put_u32(out, (uint32_t)got);
-      put(out, value, (size_t)got);
-      free(value);
-      return;
+      *value_out = value;
+      *length_out = (size_t)got;
+      return 0;
     }
     err = errno;
     free(value);
-    if (err != ERANGE) break;
+    if (err != ERANGE) return err;
   }
+  return err;
+}
+
+/* One attribute's value: errno, length, bytes. */
+static void put_xattr_value(Output *out, const char *path, const char *name) {
+  char *value = NULL;
+  size_t length = 0;
+  int err = read_xattr_value(path, name, &value, &length);
   put_i32(out, err);
-  put_u32(out, 0);
+  put_u32(out, err == 0 ? (uint32_t)length : 0);
+  if (err == 0) {
+    put(out, value, length);
+    free(value);
+  }
 }
 
 /* The attributes of `path` itself, in the kernel's order. */

@@ -218,28 +218,16 @@ static napi_value get(napi_env env, napi_callback_info info) {
     free(path);
     return NULL;
   }
-  napi_value result = NULL;
-  int err = ERANGE;
-  for (int attempt = 0; attempt < MAX_ATTEMPTS && result == NULL; attempt++) {
-    ssize_t size = lgetxattr(path, name, NULL, 0);
-    if (size < 0) {
-      err = errno;
-      break;
-    }
-    char *value = malloc(size > 0 ? (size_t)size : 1);
-    if (value == NULL) {
-      err = ENOMEM;
-      break;
-    }
-    ssize_t got = size > 0 ? lgetxattr(path, name, value, (size_t)size) : 0;
-    if (got >= 0) napi_create_buffer_copy(env, (size_t)got, value, NULL, &result);
-    else err = errno;
-    free(value);
-    if (got < 0 && err != ERANGE) break;
-  }
+  char *value = NULL;
+  size_t length = 0;
+  int err = read_xattr_value(path, name, &value, &length);
   free(name);
   free(path);
-  return result != NULL ? result : throw_errno(env, err, "lgetxattr");
+  if (err != 0) return throw_errno(env, err, "lgetxattr");
+  napi_value result;
+  napi_create_buffer_copy(env, length, length > 0 ? value : "", NULL, &result);
+  free(value);
+  return result;
 }
 
 /* lsetxattr(path: Buffer, name: Buffer, value: Buffer, flags?: number): undefined. */
