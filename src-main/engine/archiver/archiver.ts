@@ -191,15 +191,19 @@ export async function backup(
         if (await opened.indexChangedSinceLoad()) throw new IndexChangedBeforeLock();
       });
       repository.deferWritesUntil(gate);
-    } else if (options.ready !== undefined) {
-      // Resuming after a crash: adopting the packs writes an index file, so it waits for the lock.
-      await options.ready;
-      if (await repository.reloadIndexIfChanged()) choosing = chooseParent();
     }
     if (gate === null) {
-      // Packs an interrupted backup wrote after its last index checkpoint: indexed now, not uploaded again.
+      let reloaded = false;
+      if (options.ready !== undefined) {
+        // Resuming after a crash: adopting the packs writes an index file, so it waits for the lock.
+        await options.ready;
+        reloaded = await repository.reloadIndexIfChanged();
+        if (reloaded) choosing = chooseParent();
+      }
+      // Packs an interrupted backup wrote after its last index checkpoint: indexed now, not uploaded again. The
+      // list made against the first index is stale if the index was loaded again.
       await adoptUnindexedPacks(repository, {
-        unindexed: (await repository.indexChangedSinceLoad()) ? undefined : unindexed,
+        unindexed: reloaded ? undefined : unindexed,
         onWarning: (message) => warn('(repository)', message),
       });
     }
