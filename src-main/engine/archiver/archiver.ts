@@ -35,8 +35,14 @@ import { sameRecordedNodes } from '../tree/node-equal';
 import { localZone } from '../tree/time/local-zone';
 import type { TimeZone } from '../tree/time/zone';
 import { compareNodeNames, encodeTree } from '../tree/tree-codec';
-import { buildTargetTrie, normalizeTargets, type TargetTrie } from './backup-targets';
-import { compileExcludes, type ExcludeMatcher } from './exclude-patterns';
+import {
+  buildTargetTrie,
+  LogicalPaths,
+  normalizeTargets,
+  type SourceMapping,
+  type TargetTrie,
+} from './backup-targets';
+import { compileExcludes, type ExcludeMatcher, mapExcludes } from './exclude-patterns';
 import { FileSaver } from './file-saver';
 import { type ParentDirectory, ParentTrees } from './parent-tree';
 import { ScanCache } from './scan-cache';
@@ -63,6 +69,11 @@ export interface BackupOptions {
    * the index is read, and it is read again if it changed. Rejects to fail the backup (e.g. REPO_LOCKED).
    */
   ready?: Promise<unknown>;
+  /**
+   * Targets read from elsewhere (a snapshot or a temporary copy of them) but recorded under their own path; each
+   * `path` must be one of `paths`. Exclude patterns and warnings use the recorded paths.
+   */
+  sourceMap?: readonly SourceMapping[];
   /**
    * Index checkpoint interval during long backups (ms; default 5 minutes). Our own resume after a crash no longer
    * depends on it — the next backup adopts the packs left unindexed (unindexed-packs.ts) — but it still bounds what
@@ -135,9 +146,10 @@ export async function backup(
     entriesLeftOut: 0,
     xattrsUnavailable: null as string | null,
   };
+  const logical = new LogicalPaths(options.sourceMap ?? []);
   const warn = (path: Buffer | string, message: string) => {
     summary.warnings++;
-    options.onWarning?.({ path: typeof path === 'string' ? path : goQuote(path), message });
+    options.onWarning?.({ path: typeof path === 'string' ? path : goQuote(logical.of(path)), message });
   };
   // Checked once: without the addon every file would carry the same warning; one clear warning says it all.
   try {
@@ -149,8 +161,8 @@ export async function backup(
       `cannot be read on this system, so none are in this snapshot: ${summary.xattrsUnavailable}`,
     );
   }
-  const excludes = compileExcludes(options.excludes ?? []);
-  const trie = buildTargetTrie(targets);
+  const excludes = mapExcludes(compileExcludes(options.excludes ?? []), logical);
+  const trie = buildTargetTrie(targets, options.sourceMap);
   const counting = new AbortController();
   const stopCounting = () => counting.abort();
   signal.addEventListener('abort', stopCounting, { once: true });
@@ -391,7 +403,7 @@ class TreeWalker {
     for (const child of trie.children) {
       const parent = parents?.byName.get(child.name.toString('latin1'));
       const node = child.isTarget
-        ? await this.archiveEntry(child.path, parent)
+        ? await this.archiveEntry(child.path, parent, child.name)
         : await this.archiveIntermediate(child, parent);
       if (node) nodes.push(node);
     }
@@ -402,6 +414,7 @@ class TreeWalker {
   private async archiveIntermediate(trie: TargetTrie, parent: Node | undefined): Promise<Node | null> {
     const result = this.lstatNode(trie.path);
     if (result === null) return null;
+    result.name = trie.name; // a mapped target's ancestors are read under other names
     if (result.type !== 'dir') {
       this.warn(trie.path, 'is not a directory; the paths below it are skipped');
       return null;
@@ -462,10 +475,14 @@ class TreeWalker {
     return (await this.scanDirectory(path, parents)).done;
   }
 
-  /** One entry below a target: its node with content or subtree filled in, or null when it is left out. */
-  private async archiveEntry(path: Buffer, parent: Node | undefined): Promise<Node | null> {
+  /**
+   * A target: its node with content or subtree filled in, or null when it is left out. It is recorded under its
+   * trie name, which differs from the name it is read under when the target is mapped (BackupOptions.sourceMap).
+   */
+  private async archiveEntry(path: Buffer, parent: Node | undefined, name: Buffer): Promise<Node | null> {
     const node = this.lstatNode(path);
     if (node === null) return null;
+    node.name = name;
     return (await this.submitEntry(path, node, parent)).done;
   }
 

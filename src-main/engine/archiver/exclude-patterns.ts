@@ -27,6 +27,18 @@ export function compileExcludes(patterns: readonly string[]): ExcludeMatcher {
   };
 }
 
+/**
+ * Matches the recorded path of an entry rather than the path it is read from (BackupOptions.sourceMap). Without
+ * patterns or mappings the matcher is returned as it is, so the common case pays nothing.
+ */
+export function mapExcludes(
+  matcher: ExcludeMatcher,
+  logical: { readonly empty: boolean; of(readPath: Uint8Array): Uint8Array },
+): ExcludeMatcher {
+  if (matcher.patterns.length === 0 || logical.empty) return matcher;
+  return { patterns: matcher.patterns, excludes: (readPath) => matcher.excludes(logical.of(readPath)) };
+}
+
 function compilePattern(pattern: string): RegExp {
   if (pattern.length === 0) throw new EngineError('INVALID_ARGUMENT', 'an exclude pattern cannot be empty');
   // Patterns are typed as UTF-8 text; compare them with paths in the same byte-as-latin1 form.
