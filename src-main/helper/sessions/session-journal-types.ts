@@ -47,6 +47,14 @@ export interface UnfinishedSession {
   stagingDirs: string[];
 }
 
+/** A snapshot or staging folder an attempt recorded and nothing has cleared yet. */
+export interface LeftoverResource {
+  sessionId: string;
+  attempt: number;
+  snapshotRef: string | null;
+  stagingDir: string | null;
+}
+
 export interface SessionJournal {
   /**
    * Creates a queued session unless one of the same source is queued, running or waiting to restart: then returns
@@ -63,10 +71,14 @@ export interface SessionJournal {
   ): SessionSummary;
   /** Records the paths a System state session backs up, once preflight knows them. */
   setPaths(id: string, paths: string[]): void;
-  /** Records the current attempt's snapshot (provider handle as JSON) right after it was created, or null once deleted. */
-  setSnapshotRef(id: string, ref: string | null): void;
+  /**
+   * Records the current attempt's snapshot (provider handle as JSON) right after it was created, or null once
+   * deleted. `attempt` addresses an earlier attempt (clearing a leftover found by leftoverResources); clearing
+   * (null) where no attempt has begun does nothing.
+   */
+  setSnapshotRef(id: string, ref: string | null, attempt?: number): void;
   /** Records the current attempt's staging folder, or null once removed. */
-  setStagingDir(id: string, dir: string | null): void;
+  setStagingDir(id: string, dir: string | null, attempt?: number): void;
   /**
    * Ends the current attempt as interrupted with a failure; the session waits (status interrupted) until
    * `nextAttemptAt`.
@@ -90,6 +102,11 @@ export interface SessionJournal {
   getLog(id: string, filter?: LogFilter): SessionLogEntry[];
   /** Sessions not in a terminal status (in-process, restarted, interrupted), oldest first. */
   unfinishedSessions(): UnfinishedSession[];
+  /**
+   * Every attempt, of any session (finished ones included), that still records a snapshot or a staging folder,
+   * oldest first. At helper start nothing runs, so these are orphans whose deletion failed or never ran.
+   */
+  leftoverResources(): LeftoverResource[];
   /** The session of this source that is queued, running or waiting to restart, if any. */
   activeSessionOf(source: SessionSource): SessionSummary | null;
   /** Remembers this helper start's boot id; returns the previous start's (null on the first start). */
@@ -99,6 +116,8 @@ export interface SessionJournal {
    * caller only, so a missed run is started once, never twice, across restarts.
    */
   claimScheduledRun(source: SessionSource, dueAt: Date, sessionId: string | null): boolean;
+  /** Names the session a claimed scheduled run started (the claim comes first, so it is never started twice). */
+  attachScheduledRunSession(source: SessionSource, dueAt: Date, sessionId: string): void;
   /** The due time of the latest claimed scheduled run of `source`, if any. */
   lastScheduledRun(source: SessionSource): { dueAt: Date; sessionId: string | null } | null;
   close(): void;
