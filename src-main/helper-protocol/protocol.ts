@@ -21,6 +21,14 @@ import {
   sessionStatusSchema,
 } from './session-model';
 
+/**
+ * Where the installed helper listens: the packages' systemd unit (resources/linux) and Windows service definition
+ * (resources/windows) pass the same path, and the app and the CLI look there unless told otherwise.
+ */
+export function defaultHelperSocketPath(platform: NodeJS.Platform): string {
+  return platform === 'win32' ? '\\\\.\\pipe\\backup-manager-helper' : '/run/backup-manager/helper.sock';
+}
+
 /** Bumped on every incompatible change; `initialize` refuses a client speaking another version. */
 export const helperProtocolVersion = 1;
 
