@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { EventChannel } from '../ipc/contract';
+import type { EventChannel, HelperStatus } from '../ipc/contract';
 import { AppError } from '../ipc/request-dispatcher';
 import { sampleOverview } from '../ipc/test-handlers';
-import { createAppService } from './app-service';
+import { createAppService, type HelperStatusSource } from './app-service';
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -38,7 +38,12 @@ describe('app service', () => {
     expect(state).toEqual({
       app: { version: '1.2.3', mode: 'console' },
       overview: { status: 'loading' },
-      helper: { state: 'not-installed', detail: expect.any(String) },
+      helper: {
+        state: 'not-installed',
+        detail: expect.any(String),
+        action: expect.stringContaining('Install'),
+        helperVersion: null,
+      },
     });
     expect(collections()).toBe(1);
 
@@ -82,4 +87,57 @@ describe('app service', () => {
       },
     });
   });
+
+  it('reports the helper link as it is and pushes every change as helper.statusChanged', async () => {
+    const helper = fakeHelperStatus({
+      state: 'connecting',
+      detail: 'Connecting to the helper…',
+      action: '',
+      helperVersion: null,
+    });
+    const service = createAppService({
+      info: { version: '1.2.3', mode: 'console' },
+      collectOverview: async () => sampleOverview,
+      helper: helper.source,
+    });
+    const seen: { event: EventChannel; payload: unknown }[] = [];
+    service.events.onAny((event, payload) => seen.push({ event, payload }));
+    expect((await service.handlers['state.get']({})).helper.state).toBe('connecting');
+
+    const connected: HelperStatus = {
+      state: 'connected',
+      detail: 'The helper service is running.',
+      action: '',
+      helperVersion: '0.4.0',
+    };
+    helper.change(connected);
+    expect(seen.filter((s) => s.event === 'helper.statusChanged')).toEqual([
+      { event: 'helper.statusChanged', payload: connected },
+    ]);
+    expect((await service.handlers['state.get']({})).helper).toEqual(connected);
+
+    // After dispose the service no longer listens (the transport is gone; nothing would forward the event).
+    service.dispose();
+    expect(helper.listenerCount()).toBe(0);
+  });
 });
+
+function fakeHelperStatus(initial: HelperStatus) {
+  let current = initial;
+  const listeners = new Set<(status: HelperStatus) => void>();
+  const source: HelperStatusSource = {
+    status: () => current,
+    onStatus(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  return {
+    source,
+    change(status: HelperStatus) {
+      current = status;
+      for (const listener of listeners) listener(status);
+    },
+    listenerCount: () => listeners.size,
+  };
+}

@@ -17,27 +17,43 @@ export interface AppServiceDeps {
   info: AppInfo;
   /** Collects a fresh overview (real probes in the app; recorded ones in tests). */
   collectOverview: () => Promise<SystemOverview>;
+  /** The live link to the helper (helper-status.ts); without it the helper is reported as not installed. */
+  helper?: HelperStatusSource;
+}
+
+/** Where the helper's status comes from, whatever carries it (the helper client in the app; a fake in tests). */
+export interface HelperStatusSource {
+  status(): HelperStatus;
+  /** Calls `listener` on every change; returns the unsubscribe function. */
+  onStatus(listener: (status: HelperStatus) => void): () => void;
 }
 
 export interface AppService {
   readonly handlers: RequestHandlers;
   readonly events: EventBus;
+  /** Stops listening to the helper's status (the transports call it when they shut down). */
+  dispose(): void;
 }
 
-/**
- * The helper (the elevated process that runs sessions) is not part of this build yet, so the honest status is
- * that it is not installed. The helper client replaces this with live connection state.
- */
+/** Without a helper link (tests, builds without the helper) the honest status is that it is not installed. */
 const helperNotInstalled: HelperStatus = {
   state: 'not-installed',
   detail: 'The Backup Manager helper service is not installed on this machine, so backups cannot run yet.',
+  action:
+    'Install the Backup Manager helper service (it comes with the Backup Manager package), then reopen.',
+  helperVersion: null,
 };
 
 export function createAppService(deps: AppServiceDeps): AppService {
   const events = new EventBus();
   let overview: OverviewSlice = { status: 'loading' };
   let collecting: Promise<SystemOverview> | null = null;
-  const helper = helperNotInstalled;
+  let helper = deps.helper?.status() ?? helperNotInstalled;
+  // Every change is pushed, so a renderer never has to poll to learn that the helper came up or went away.
+  const stopHelperStatus = deps.helper?.onStatus((status) => {
+    helper = status;
+    events.emit('helper.statusChanged', status);
+  });
 
   const setOverview = (slice: OverviewSlice) => {
     overview = slice;
@@ -79,5 +95,5 @@ export function createAppService(deps: AppServiceDeps): AppService {
     },
   };
 
-  return { handlers, events };
+  return { handlers, events, dispose: () => stopHelperStatus?.() };
 }

@@ -31,6 +31,7 @@ async function main(): Promise<void> {
 
   const stop = (signal: string) => {
     console.error(`[console] ${signal}: stopping`);
+    app.dispose(); // stops reconnecting to the helper
     server.close().then(
       () => process.exit(0),
       () => process.exit(1),

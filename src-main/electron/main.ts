@@ -39,6 +39,7 @@ if (!app.requestSingleInstanceLock()) {
       windows: () => BrowserWindow.getAllWindows(),
     });
     createAppWindow(windowOptions);
+    app.on('will-quit', () => service.dispose()); // stops reconnecting to the helper
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createAppWindow(windowOptions);
     });

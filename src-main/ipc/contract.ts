@@ -94,12 +94,31 @@ export const OverviewSliceSchema = z.discriminatedUnion('status', [
 ]);
 export type OverviewSlice = z.infer<typeof OverviewSliceSchema>;
 
+/**
+ * The link from main to the elevated helper. `untrusted`: something answers on the helper's socket but is not the
+ * helper (wrong owner); `unreachable`: the helper is installed but does not answer (stopped, crashed, refused us).
+ */
+export const helperStates = [
+  'connected',
+  'connecting',
+  'not-installed',
+  'version-mismatch',
+  'untrusted',
+  'unreachable',
+] as const;
+export const HelperStateSchema = z.enum(helperStates);
+export type HelperState = z.infer<typeof HelperStateSchema>;
+
 /** The link from main to the elevated helper, and what the user can do about it. */
 export const HelperStatusSchema = z
   .object({
-    state: z.enum(['connected', 'connecting', 'not-installed', 'version-mismatch']),
-    /** One plain sentence for the user. */
+    state: HelperStateSchema,
+    /** One plain sentence for the user: what is the matter. */
     detail: z.string(),
+    /** What the user (or the help desk) can do about it; empty when nothing needs doing. */
+    action: z.string(),
+    /** The version the helper reported, once it answered; null before. */
+    helperVersion: z.string().nullable(),
   })
   .strict();
 export type HelperStatus = z.infer<typeof HelperStatusSchema>;

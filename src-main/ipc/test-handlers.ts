@@ -34,7 +34,12 @@ export const sampleOverview: SystemOverview = {
 export const sampleState: AppState = {
   app: { version: '0.0.0-test', mode: 'console' },
   overview: { status: 'ready', overview: sampleOverview },
-  helper: { state: 'not-installed', detail: 'Not installed.' },
+  helper: {
+    state: 'not-installed',
+    detail: 'Not installed.',
+    action: 'Install the helper.',
+    helperVersion: null,
+  },
 };
 
 export function recordingHandlers(): {

@@ -11,6 +11,8 @@ import { keyCommands } from './key-commands';
 import { lsCommand } from './ls-command';
 import { pruneCommand } from './prune-command';
 import { restoreCommand } from './restore-command';
+import { scheduleCommands } from './schedule-commands';
+import { sessionCommands } from './session-commands';
 import { snapshotLocationCommands } from './snapshot-location-commands';
 import { snapshotsCommand } from './snapshots-command';
 import { systemStateCommands } from './system-state-commands';
@@ -30,4 +32,6 @@ export const commands: readonly CliCommand[] = [
   ...keyCommands,
   ...systemStateCommands,
   ...snapshotLocationCommands,
+  ...sessionCommands,
+  ...scheduleCommands,
 ];

@@ -157,11 +157,16 @@ describe('console server: the contract over the WebSocket', () => {
     expect(await nextMessage(ws)).toEqual({ kind: 'reply', id: 1, result: { ok: true, value: sampleState } });
 
     const pushed = nextMessage(ws);
-    events.emit('helper.statusChanged', { state: 'connecting', detail: 'Starting.' });
+    events.emit('helper.statusChanged', {
+      state: 'connecting',
+      detail: 'Starting.',
+      action: 'Wait a moment.',
+      helperVersion: null,
+    });
     expect(await pushed).toEqual({
       kind: 'event',
       event: 'helper.statusChanged',
-      payload: { state: 'connecting', detail: 'Starting.' },
+      payload: { state: 'connecting', detail: 'Starting.', action: 'Wait a moment.', helperVersion: null },
     });
     ws.close();
   });

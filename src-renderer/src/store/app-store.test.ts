@@ -1,4 +1,4 @@
-import type { AppState, EventChannel, SystemOverview } from '@contract';
+import type { AppState, EventChannel, HelperState, HelperStatus, SystemOverview } from '@contract';
 import { describe, expect, it } from 'vitest';
 import { createAppStore, eventActions, initialAppState } from './app-store';
 
@@ -20,7 +20,7 @@ const sampleOverview: SystemOverview = {
 const sampleState: AppState = {
   app: { version: '1', mode: 'console' },
   overview: { status: 'loading' },
-  helper: { state: 'not-installed', detail: 'd' },
+  helper: { state: 'not-installed', detail: 'd', action: 'install it', helperVersion: null },
 };
 
 describe('app store', () => {
@@ -50,11 +50,36 @@ describe('app store', () => {
     expect(store.getState().overview).toEqual({ status: 'error', code: 'OVERVIEW_FAILED', message: 'x' });
     expect(store.getState().helper).toBe(before.helper);
 
-    actions['helper.statusChanged']({ state: 'connected', detail: 'ok' });
-    expect(store.getState().helper).toEqual({ state: 'connected', detail: 'ok' });
+    const connected = { state: 'connected', detail: 'ok', action: '', helperVersion: '0.4.0' } as const;
+    actions['helper.statusChanged'](connected);
+    expect(store.getState().helper).toEqual(connected);
     expect(store.getState().overview).toEqual({ status: 'error', code: 'OVERVIEW_FAILED', message: 'x' });
 
     actions['overview.changed']({ status: 'ready', overview: sampleOverview });
     expect(store.getState().overview).toEqual({ status: 'ready', overview: sampleOverview });
+  });
+
+  it('keeps every helper state with its detail, action and version, as the contract delivers it', () => {
+    const store = createAppStore();
+    store.getState().hydrate(sampleState);
+    const actions = eventActions(store);
+    const states: HelperState[] = [
+      'connected',
+      'connecting',
+      'not-installed',
+      'version-mismatch',
+      'untrusted',
+      'unreachable',
+    ];
+    for (const state of states) {
+      const status: HelperStatus = {
+        state,
+        detail: `detail of ${state}`,
+        action: `what to do about ${state}`,
+        helperVersion: state === 'version-mismatch' ? '9.0.0' : null,
+      };
+      actions['helper.statusChanged'](status);
+      expect(store.getState().helper).toEqual(status);
+    }
   });
 });
