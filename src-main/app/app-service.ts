@@ -12,6 +12,10 @@ import type {
 } from '../ipc/contract';
 import { EventBus } from '../ipc/event-bus';
 import { AppError, errorMessage } from '../ipc/request-dispatcher';
+import type { HelperRequests } from './helper-requests';
+import { createPasswordHandlers } from './password-requests';
+import type { RepositorySecrets } from './repository-secrets';
+import { createSessionHandlers } from './session-requests';
 
 export interface AppServiceDeps {
   info: AppInfo;
@@ -19,6 +23,10 @@ export interface AppServiceDeps {
   collectOverview: () => Promise<SystemOverview>;
   /** The live link to the helper (helper-status.ts); without it the helper is reported as not installed. */
   helper?: HelperStatusSource;
+  /** The helper to send requests to now (the connection's current client), or null while none is connected. */
+  helperRequests?: () => HelperRequests | null;
+  /** Remembered repository passwords (Electron: encrypted with safeStorage). None in console mode. */
+  secrets?: RepositorySecrets;
 }
 
 /** Where the helper's status comes from, whatever carries it (the helper client in the app; a fake in tests). */
@@ -93,6 +101,12 @@ export function createAppService(deps: AppServiceDeps): AppService {
       if (!params.refresh && overview.status === 'ready') return overview.overview;
       return collect();
     },
+    ...createSessionHandlers({
+      helperRequests: deps.helperRequests ?? (() => null),
+      helperStatus: () => helper,
+      secrets: deps.secrets ?? null,
+    }),
+    ...createPasswordHandlers(deps.secrets ?? null),
   };
 
   return { handlers, events, dispose: () => stopHelperStatus?.() };

@@ -7,9 +7,14 @@ import { HelperConnection } from '../helper-client/helper-connection';
 import type { AppInfo } from '../ipc/contract';
 import { type AppService, createAppService } from './app-service';
 import { helperEndpointFromEnv, helperStatusSource } from './helper-status';
+import type { RepositorySecrets } from './repository-secrets';
 import { collectSystemOverview, systemMountFor } from './system-overview';
 
-export function createRealAppService(mode: AppInfo['mode']): AppService {
+/**
+ * `secrets`: where repository passwords are remembered (Electron: encrypted with safeStorage). The console passes
+ * none: its page is a browser tab, which must never hold the password at rest.
+ */
+export function createRealAppService(mode: AppInfo['mode'], secrets?: RepositorySecrets): AppService {
   // Keeps reconnecting with backoff, so a helper installed or restarted while the app runs is picked up.
   const helper = new HelperConnection({
     ...helperEndpointFromEnv(process.env),
@@ -23,6 +28,8 @@ export function createRealAppService(mode: AppInfo['mode']): AppService {
         { systemMount: systemMountFor(process.platform, process.env), now: new Date() },
       ),
     helper: helperStatusSource(helper),
+    helperRequests: () => helper.current(),
+    secrets,
   });
   helper.start();
   return {

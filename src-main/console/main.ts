@@ -14,6 +14,8 @@ async function main(): Promise<void> {
     console.log(consoleUsage);
     return;
   }
+  // No secrets store: the console's page is a browser tab, which must never hold the repository password at rest;
+  // the helper takes it from its password file (mode 0600) or its environment instead.
   const app = createRealAppService('console');
   const dispatcher = createRequestDispatcher(app.handlers, {
     onInternalError: (channel, error) => console.error(`[console] ${channel}: ${String(error)}`),

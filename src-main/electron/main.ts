@@ -1,10 +1,13 @@
 /**
  * Electron main-process entry: single instance, one window, the contract over ipcMain, the shared app service.
  */
+import path from 'node:path';
 import { app, BrowserWindow } from 'electron';
 import { createRealAppService } from '../app/create-app';
+import { EncryptedSecretsFile } from '../app/repository-secrets';
 import { createRequestDispatcher } from '../ipc/request-dispatcher';
 import { registerElectronTransport } from './ipc-transport';
+import { safeStorageCipher } from './safe-storage-cipher';
 import { type AppWindowOptions, createAppWindow, isTrustedRendererUrl } from './window';
 
 const windowOptions: AppWindowOptions = { devServerUrl: process.env.ELECTRON_RENDERER_URL };
@@ -28,7 +31,12 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   app.whenReady().then(() => {
-    const service = createRealAppService('electron');
+    // After 'ready': safeStorage reports no encryption before it. The file holds only ciphertext (mode 0600).
+    const secrets = new EncryptedSecretsFile(
+      safeStorageCipher(),
+      path.join(app.getPath('userData'), 'repository-passwords.json'),
+    );
+    const service = createRealAppService('electron', secrets);
     const dispatcher = createRequestDispatcher(service.handlers, {
       onInternalError: (channel, error) => console.error(`[main] ${channel}: ${String(error)}`),
     });

@@ -22,6 +22,16 @@ export const errorCodes = [
   'DISCONNECTED',
   /** Collecting the system overview failed (a systeminformation probe threw). */
   'OVERVIEW_FAILED',
+  /** No connected helper to do the work; the message carries the helper status (what is wrong, what to do). */
+  'HELPER_UNAVAILABLE',
+  /** The helper has no repository password for the session; the message says where to give one. */
+  'PASSWORD_REQUIRED',
+  /** Passwords cannot be remembered here (no usable keyring, or console mode); the message says why. */
+  'SECRETS_UNAVAILABLE',
+  /** The file of remembered passwords is damaged or cannot be decrypted; the message names the file. */
+  'SECRETS_CORRUPT',
+  /** The helper refused to start the session; the message keeps the helper's own code. */
+  'SESSION_FAILED_TO_START',
 ] as const;
 export const ErrorCodeSchema = z.enum(errorCodes);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
@@ -142,6 +152,78 @@ export const AppStateSchema = z
   .strict();
 export type AppState = z.infer<typeof AppStateSchema>;
 
+/*
+ * Backup sessions as the UI shows them. The helper protocol has richer shapes (helper-protocol/session-model.ts),
+ * but this file may import zod only, so the lists are repeated here; a test in src-main/app keeps them equal.
+ */
+export const sessionSources = ['system-state', 'files'] as const;
+export const SessionSourceSchema = z.enum(sessionSources);
+export type SessionSource = z.infer<typeof SessionSourceSchema>;
+
+export const sessionStatuses = [
+  'in-process',
+  'completed',
+  'completed-with-errors',
+  'failed',
+  'aborted',
+  'interrupted',
+  'restarted',
+  'not-started',
+  'no-selection',
+] as const;
+export const SessionStatusSchema = z.enum(sessionStatuses);
+export type SessionStatus = z.infer<typeof SessionStatusSchema>;
+
+export const sessionPhases = [
+  'queued',
+  'preflight',
+  'snapshot',
+  'collect',
+  'backup',
+  'verify',
+  'cleanup',
+  'done',
+] as const;
+export const SessionPhaseSchema = z.enum(sessionPhases);
+export type SessionPhase = z.infer<typeof SessionPhaseSchema>;
+
+export const SessionFailureSchema = z
+  .object({
+    /**
+     * The helper's failure code (WRONG_PASSWORD, INSUFFICIENT_SPACE, …). A plain string on purpose: a code the
+     * helper adds later must still reach the UI (which shows the message) instead of failing the whole result.
+     */
+    code: z.string(),
+    message: z.string(),
+    /** The troubleshooting check that explains the failure, if any. */
+    check: z.string().nullable(),
+  })
+  .strict();
+export type SessionFailure = z.infer<typeof SessionFailureSchema>;
+
+export const SessionSummarySchema = z
+  .object({
+    id: z.string(),
+    source: SessionSourceSchema,
+    trigger: z.enum(['manual', 'schedule']),
+    status: SessionStatusSchema,
+    phase: SessionPhaseSchema,
+    /** 1 for the first run; each automatic restart adds one. */
+    attempt: z.number().int().positive(),
+    maxAttempts: z.number().int().positive(),
+    /** ISO-8601 times; null while not reached. */
+    createdAt: z.string(),
+    startedAt: z.string().nullable(),
+    endedAt: z.string().nullable(),
+    failure: SessionFailureSchema.nullable(),
+  })
+  .strict();
+export type SessionSummary = z.infer<typeof SessionSummarySchema>;
+
+/** Repository passwords are strings of 1 to 4096 characters, as the helper accepts them. */
+const repositoryLocation = z.string().min(1).max(4096);
+const repositoryPassword = z.string().min(1).max(4096);
+
 // ---------------------------------------------------------------------------------------------------------------
 // Requests: renderer → main. Each has a params schema (validated by main) and a result schema (checked by main
 // before the result leaves, so a handler bug surfaces as INTERNAL instead of malformed data in the UI).
@@ -155,6 +237,38 @@ export const requests = {
   'system.overview': {
     params: z.object({ refresh: z.boolean().optional() }).strict(),
     result: SystemOverviewSchema,
+  },
+  /**
+   * Starts a backup session now on the helper's repository, with the password remembered for it (if any).
+   * `created` is false when a session of this source was already running: that one is returned.
+   */
+  'sessions.start': {
+    params: z
+      .object({
+        source: SessionSourceSchema,
+        /** Files source: what to back up (absolute paths; the helper checks them). */
+        paths: z.array(z.string().min(1).max(4096)).max(10_000).optional(),
+      })
+      .strict(),
+    result: z.object({ session: SessionSummarySchema, created: z.boolean() }).strict(),
+  },
+  /** The newest sessions first (at most `limit`, 100 by default). */
+  'sessions.list': {
+    params: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
+    result: z.object({ sessions: z.array(SessionSummarySchema) }).strict(),
+  },
+  /**
+   * Remembers the password of a repository, encrypted by the operating system's keyring, so sessions started
+   * from the app can hand it to the helper. Fails with SECRETS_UNAVAILABLE where that is not possible.
+   */
+  'repository.rememberPassword': {
+    params: z.object({ repository: repositoryLocation, password: repositoryPassword }).strict(),
+    result: z.object({ remembered: z.literal(true) }).strict(),
+  },
+  /** Forgets the remembered password of a repository (nothing to do if there is none). */
+  'repository.forgetPassword': {
+    params: z.object({ repository: repositoryLocation }).strict(),
+    result: z.object({ forgotten: z.literal(true) }).strict(),
   },
 } as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>;
 

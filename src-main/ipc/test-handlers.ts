@@ -2,7 +2,7 @@
  * Handlers for transport and dispatcher tests: valid results, and a record of every params object that reached a
  * handler so tests can prove nothing unvalidated ever does.
  */
-import type { AppState, RequestChannel, RequestHandlers, SystemOverview } from './contract';
+import type { AppState, RequestChannel, RequestHandlers, SessionSummary, SystemOverview } from './contract';
 
 export const sampleOverview: SystemOverview = {
   hostname: 'test-host',
@@ -42,6 +42,20 @@ export const sampleState: AppState = {
   },
 };
 
+export const sampleSession: SessionSummary = {
+  id: '20261125-010203-abcdef',
+  source: 'files',
+  trigger: 'manual',
+  status: 'in-process',
+  phase: 'queued',
+  attempt: 1,
+  maxAttempts: 3,
+  createdAt: '2026-11-25T01:02:03.000Z',
+  startedAt: null,
+  endedAt: null,
+  failure: null,
+};
+
 export function recordingHandlers(): {
   handlers: RequestHandlers;
   calls: { channel: RequestChannel; params: unknown }[];
@@ -55,6 +69,22 @@ export function recordingHandlers(): {
     async 'system.overview'(params) {
       calls.push({ channel: 'system.overview', params });
       return sampleOverview;
+    },
+    async 'sessions.start'(params) {
+      calls.push({ channel: 'sessions.start', params });
+      return { session: sampleSession, created: true };
+    },
+    async 'sessions.list'(params) {
+      calls.push({ channel: 'sessions.list', params });
+      return { sessions: [sampleSession] };
+    },
+    async 'repository.rememberPassword'(params) {
+      calls.push({ channel: 'repository.rememberPassword', params });
+      return { remembered: true };
+    },
+    async 'repository.forgetPassword'(params) {
+      calls.push({ channel: 'repository.forgetPassword', params });
+      return { forgotten: true };
     },
   };
   return { handlers, calls };

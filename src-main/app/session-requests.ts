@@ -1,0 +1,128 @@
+/**
+ * Starting and listing backup sessions through the helper. Starting hands the helper the password remembered for
+ * the repository of its settings (if any) for that one session; without one the helper uses its own password
+ * file or environment. The password goes into the session/start request and nowhere else: no log line, no event,
+ * no error message.
+ */
+import { isHelperRequestError } from '../helper-client/helper-client-errors';
+import { SessionListRequest, SessionStartRequest, SettingsGetRequest } from '../helper-protocol/protocol';
+import type { HelperStatus, RequestHandlers } from '../ipc/contract';
+import { AppError } from '../ipc/request-dispatcher';
+import { type HelperRequests, helperUnavailable } from './helper-requests';
+import { asAppError, noSecretsReason } from './password-requests';
+import { isSecretsError, type RepositorySecrets } from './repository-secrets';
+import { toContractSummary } from './session-summary';
+
+export type SessionHandlers = Pick<RequestHandlers, 'sessions.start' | 'sessions.list'>;
+
+export interface SessionRequestDeps {
+  /** The helper to ask now, or null while none is connected. */
+  helperRequests: () => HelperRequests | null;
+  /** The helper status, for the message when there is no helper. */
+  helperStatus: () => HelperStatus;
+  /** Remembered repository passwords; null where the app keeps none (console mode). */
+  secrets: RepositorySecrets | null;
+}
+
+/** The session list is newest first; the UI shows recent sessions, not the whole journal. */
+const defaultListLimit = 100;
+
+/** What the app could find out about a remembered password for a session's repository. */
+type Remembered = { password: string } | { password: null; unavailable: string | null };
+
+export function createSessionHandlers(deps: SessionRequestDeps): SessionHandlers {
+  const requireHelper = (what: string): HelperRequests => {
+    const helper = deps.helperRequests();
+    if (helper === null) throw helperUnavailable(deps.helperStatus(), what);
+    return helper;
+  };
+
+  /** The helper went away mid-request: the same answer as no helper at all. Other failures pass unchanged. */
+  const disconnectedAsUnavailable = (error: unknown, what: string): unknown =>
+    isHelperRequestError(error, 'HELPER_DISCONNECTED') ? helperUnavailable(deps.helperStatus(), what) : error;
+
+  const remembered = async (repository: string | null): Promise<Remembered> => {
+    if (repository === null || deps.secrets === null) return { password: null, unavailable: null };
+    try {
+      const password = await deps.secrets.get(repository);
+      return password === null ? { password: null, unavailable: null } : { password };
+    } catch (error) {
+      // The keyring is locked or gone: the helper may still have a password file, so the start goes on; the
+      // reason is shown if the helper then has no password either.
+      if (isSecretsError(error, 'SECRETS_UNAVAILABLE')) return { password: null, unavailable: error.message };
+      throw asAppError(error);
+    }
+  };
+
+  return {
+    async 'sessions.start'({ source, paths }) {
+      const what = 'start the backup';
+      const helper = requireHelper(what);
+      let repository: string | null;
+      try {
+        ({ repository } = (await helper.request(SettingsGetRequest.type, {})).settings);
+      } catch (error) {
+        if (!isHelperRequestError(error) || error.code === 'HELPER_DISCONNECTED')
+          throw disconnectedAsUnavailable(error, what);
+        throw new AppError(
+          'SESSION_FAILED_TO_START',
+          `Could not read the helper settings (${error.code}): ${error.message}`,
+        );
+      }
+      const found = await remembered(repository);
+      try {
+        const result = await helper.request(SessionStartRequest.type, {
+          source,
+          ...(paths === undefined ? {} : { paths }),
+          // The repository is pinned with the password, so a settings change in between cannot hand this
+          // repository's password to a session on another one.
+          ...(found.password === null || repository === null ? {} : { repository, password: found.password }),
+        });
+        return { session: toContractSummary(result.session), created: result.created };
+      } catch (error) {
+        if (!isHelperRequestError(error)) throw error;
+        if (error.code === 'HELPER_DISCONNECTED') {
+          throw helperUnavailable(
+            deps.helperStatus(),
+            `${what} (the helper went away while starting it; once it is back the session list shows whether it started)`,
+          );
+        }
+        if (error.code === 'PASSWORD_REQUIRED') {
+          throw new AppError('PASSWORD_REQUIRED', passwordRequiredMessage(repository, found, deps.secrets));
+        }
+        throw new AppError(
+          'SESSION_FAILED_TO_START',
+          `The helper refused to start the backup (${error.code}): ${error.message}`,
+        );
+      }
+    },
+
+    async 'sessions.list'({ limit }) {
+      const what = 'list the backups';
+      const helper = requireHelper(what);
+      try {
+        const { sessions } = await helper.request(SessionListRequest.type, {
+          limit: limit ?? defaultListLimit,
+        });
+        return { sessions: sessions.map(toContractSummary) };
+      } catch (error) {
+        throw disconnectedAsUnavailable(error, what);
+      }
+    },
+  };
+}
+
+function passwordRequiredMessage(
+  repository: string | null,
+  found: Remembered,
+  secrets: RepositorySecrets | null,
+): string {
+  const where = repository === null ? 'the repository' : `the repository at ${repository}`;
+  const head = `The helper has no password for ${where}.`;
+  if (secrets === null) return `${head} ${noSecretsReason}`;
+  const unreadable = found.password === null && found.unavailable !== null ? ` ${found.unavailable}` : '';
+  return (
+    `${head} Enter it once in Backup Manager (it is remembered, encrypted by your keyring), or set a password ` +
+    `file (mode 0600) in the helper settings so scheduled backups have it too.${unreadable}`
+  );
+}
