@@ -14,11 +14,16 @@ export default defineConfig({
           index: resolve(root, 'src-main/electron/main.ts'),
           console: resolve(root, 'src-main/console/main.ts'),
           cli: resolve(root, 'src-main/cli/main.ts'),
+          // The elevated helper (root daemon / Windows service): runs sessions for the app and the CLI.
+          helper: resolve(root, 'src-main/helper/main.ts'),
           // Worker threads of the engine (backup/restore run chunking, hashing and crypto on every core).
           'engine-worker': resolve(root, 'src-main/engine/parallel/engine-worker.ts'),
         },
-        // The CLI is the package's bin: it needs a shebang; the other entries must not have one.
-        output: { banner: (chunk) => (chunk.name === 'cli' && chunk.isEntry ? '#!/usr/bin/env node' : '') },
+        // The CLI and the helper are the package's bins: they need a shebang; the other entries must not have one.
+        output: {
+          banner: (chunk) =>
+            (chunk.name === 'cli' || chunk.name === 'helper') && chunk.isEntry ? '#!/usr/bin/env node' : '',
+        },
       },
     },
   },

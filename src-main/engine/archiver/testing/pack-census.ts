@@ -15,6 +15,8 @@ export interface PackCensus {
   /** Stored bytes of the data blobs in all packs (what a backup summary counts as `bytes_added`). */
   dataBlobBytes: number;
   treeBlobBytes: number;
+  /** Data blobs stored in more than one pack (uploaded again): 0 when nothing was uploaded twice. */
+  duplicateDataBlobs: number;
 }
 
 export async function censusPacks(location: string, password: string): Promise<PackCensus> {
@@ -24,13 +26,23 @@ export async function censusPacks(location: string, password: string): Promise<P
     await repository.loadIndex();
     const indexed = new Set<Id>();
     for (const pack of repository.index.packs()) indexed.add(pack.id);
-    const census: PackCensus = { packs: 0, unindexed: [], dataBlobBytes: 0, treeBlobBytes: 0 };
+    const census: PackCensus = {
+      packs: 0,
+      unindexed: [],
+      dataBlobBytes: 0,
+      treeBlobBytes: 0,
+      duplicateDataBlobs: 0,
+    };
+    const seen = new Set<Id>();
     for await (const file of backend.list('data')) {
       census.packs++;
       if (!indexed.has(file.name)) census.unindexed.push(file.name);
       for (const blob of await readPackHeader(backend, repository.key, file.name, file.size)) {
-        if (blob.type === 'data') census.dataBlobBytes += blob.length;
-        else census.treeBlobBytes += blob.length;
+        if (blob.type === 'data') {
+          census.dataBlobBytes += blob.length;
+          if (seen.has(blob.id)) census.duplicateDataBlobs++;
+          seen.add(blob.id);
+        } else census.treeBlobBytes += blob.length;
       }
     }
     return census;

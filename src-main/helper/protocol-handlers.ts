@@ -1,0 +1,80 @@
+/**
+ * The helper's request handlers: each protocol method mapped onto the session runner, the journal, the scheduler
+ * and the settings. Params arrive validated (helper-server.ts checks them against the protocol's zod schemas);
+ * what is left here is what the schemas cannot know, such as whether a session exists.
+ */
+import type { CancellationToken } from 'vscode-jsonrpc';
+import type { HelperSettings, SessionSummary } from '../helper-protocol/session-model';
+import type { Scheduler } from './schedules/scheduler';
+import type { HelperHandlers } from './server/handler-map';
+import type { SessionJournal } from './sessions/session-journal-types';
+import type { SessionRunner } from './sessions/session-runner';
+
+export interface ProtocolHandlerDeps {
+  runner: SessionRunner;
+  journal: SessionJournal;
+  scheduler: Scheduler;
+  settings: {
+    read(): Promise<HelperSettings>;
+    update(patch: Partial<HelperSettings>): Promise<HelperSettings>;
+  };
+}
+
+/** A request about a session the journal does not know. */
+export class SessionNotFoundError extends Error {
+  readonly code = 'SESSION_NOT_FOUND';
+  constructor(id: string) {
+    super(`no session ${id}: list the sessions with \`backup-manager session list\``);
+  }
+}
+
+export function createProtocolHandlers(deps: ProtocolHandlerDeps): HelperHandlers {
+  const { runner, journal, scheduler, settings } = deps;
+  const summaryOf = (id: string): SessionSummary => {
+    const session = journal.getSummary(id);
+    if (session === null) throw new SessionNotFoundError(id);
+    return session;
+  };
+  return {
+    'session/start': (params) =>
+      runner.start({
+        source: params.source,
+        paths: params.paths,
+        repository: params.repository,
+        password: params.password,
+        trigger: 'manual',
+      }),
+    'session/list': async (params) => ({ sessions: journal.listSessions(params) }),
+    'session/show': async ({ id }) => {
+      const session = journal.getSession(id);
+      if (session === null) throw new SessionNotFoundError(id);
+      return { session };
+    },
+    'session/log': async ({ id, ...filter }) => {
+      summaryOf(id);
+      return { entries: journal.getLog(id, filter) };
+    },
+    'session/cancel': async ({ id }) => {
+      summaryOf(id);
+      return { session: await runner.cancel(id) };
+    },
+    'session/wait': async ({ id }, { token }) => {
+      summaryOf(id);
+      return { session: await runner.wait(id, abortSignalOf(token)) };
+    },
+    'schedule/get': async () => ({ schedules: await scheduler.states() }),
+    'schedule/set': async ({ source, spec, paths }) => ({
+      schedules: await scheduler.set(source, spec, paths ?? []),
+    }),
+    'settings/get': async () => ({ settings: await settings.read() }),
+    'settings/set': async (patch) => ({ settings: await settings.update(patch) }),
+  };
+}
+
+/** The wait ends (not the session) when the client cancels the request or goes away. */
+function abortSignalOf(token: CancellationToken): AbortSignal {
+  const controller = new AbortController();
+  if (token.isCancellationRequested) controller.abort();
+  else token.onCancellationRequested(() => controller.abort());
+  return controller.signal;
+}
