@@ -12,6 +12,7 @@ import type { ProgressSnapshot } from '../../engine/progress/progress-meter';
 import type { AttemptContext } from './session-context';
 import { SessionError } from './session-failure';
 import { pathInSnapshot, type SourceMapping, systemStateExportPath, toRecordedPath } from './session-paths';
+import { removeLocksOfDeadLocalProcesses } from './session-stale-locks';
 import { type SnapshotWatchdog, startSnapshotWatchdog } from './snapshot-watchdog';
 
 /** Beyond this many, warnings are counted but not logged one by one (a log of millions of lines helps nobody). */
@@ -66,6 +67,7 @@ export async function runSessionBackup(context: AttemptContext): Promise<BackupS
   log.info(`Backing up ${paths.join(', ')}${sourceMap.length > 0 ? ' (read from the snapshot)' : ''}`);
   try {
     if (!(await watchdog.checkNow())) throw snapshotLost(watchdog.lostEvidence ?? []);
+    await removeLocksOfDeadLocalProcesses(repository, log);
     locking = acquireLock(repository, { exclusive: false, signal, onWarning: (m) => log.warning(m) });
     // Awaited in `finally`; a failure to lock reaches the backup (and us) through `ready`.
     locking.catch(() => undefined);
