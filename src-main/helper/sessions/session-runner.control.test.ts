@@ -123,6 +123,27 @@ describe('a wrong password', () => {
   });
 });
 
+describe('no password anywhere', () => {
+  it('refuses a manual start at once, creating no session', async () => {
+    const h = await createHarness({ noHelperPassword: true });
+    harness = h;
+    await expect(h.runner.start({ source: 'system-state', trigger: 'manual' })).rejects.toMatchObject({
+      code: 'PASSWORD_REQUIRED',
+      message: expect.stringContaining('password file'),
+    });
+    expect(h.journal.listSessions()).toEqual([]);
+  });
+
+  it('records a scheduled start that ends Failed PASSWORD_REQUIRED, so the miss is visible', async () => {
+    const h = await createHarness({ noHelperPassword: true });
+    harness = h;
+    const { session } = await h.runner.start({ source: 'system-state', trigger: 'schedule' });
+    const ended = await h.runner.wait(session.id);
+    expect(ended.status).toBe('failed');
+    expect(ended.failure).toMatchObject({ code: 'PASSWORD_REQUIRED', check: 'repository' });
+  });
+});
+
 describe('cancel', () => {
   it('aborts a session during its backup, then deletes the snapshot and the staging folder', async () => {
     let runner: Harness['runner'] | undefined;

@@ -72,6 +72,14 @@ export class SessionRunner {
         'no repository is set: set the repository in the settings (or give one for this session)',
         { retryable: false },
       );
+    // Someone is waiting for a manual start: without a password handed over and none the helper can read, say so
+    // now instead of creating a session that can only fail. Scheduled starts go on and fail visibly in the list.
+    if (
+      request.trigger === 'manual' &&
+      !request.password &&
+      this.deps.journal.activeSessionOf(request.source) === null
+    )
+      await this.deps.passwords.resolve('');
     const now = this.deps.now();
     const { session, created } = this.deps.journal.createSession({
       id: newSessionId(now),

@@ -40,6 +40,8 @@ export interface HarnessOptions {
   onProgress?: (progress: SessionProgress) => void;
   /** Reuse the folder of an earlier harness (its journal and repository): a helper restart. */
   reuse?: Harness;
+  /** The helper's environment has no password (default: BACKUP_MANAGER_PASSWORD is the repository's). */
+  noHelperPassword?: boolean;
 }
 
 /** A progress notification and when it arrived (performance.now(), ms). */
@@ -111,7 +113,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     settings: readSettings,
     passwords: new PasswordSource({
       settings: readSettings,
-      env: { BACKUP_MANAGER_PASSWORD: testRepositoryPassword },
+      env: options.noHelperPassword ? {} : { BACKUP_MANAGER_PASSWORD: testRepositoryPassword },
       testMode: true,
     }),
     restartPolicy: defaultRestartPolicy({
