@@ -14,6 +14,7 @@ export const nearlyFullBytes = 1024 * 1024;
 
 export async function explainByFreeSpace(error: unknown, location: string, what: string): Promise<unknown> {
   if (error instanceof SessionError || isEngineError(error, 'CANCELLED')) return error;
+  if ((error as { name?: unknown } | null)?.name === 'AbortError') return error; // cancelled, not full
   if ((error as { code?: unknown } | null)?.code === 'INSUFFICIENT_SPACE') return error;
   let free: number;
   try {

@@ -135,6 +135,7 @@ export async function systemStateSnapshot(context: AttemptContext): Promise<void
       location: plan.location,
       paths: context.paths,
       estimateBytes: context.estimateBytes,
+      signal: context.signal,
     });
   } catch (error) {
     throw await explainByFreeSpace(error, plan.location, `creating the ${plan.kind} snapshot`);

@@ -18,6 +18,11 @@ export interface SnapshotRequest {
   paths?: readonly string[];
   /** The System state estimate: VSS sizes the shadow copy storage it places on the location's drive from it. */
   estimateBytes?: number;
+  /**
+   * Stops a long creation (the temporary copy of a large tree) when the session is cancelled; what was made so far
+   * is removed and the signal's reason is thrown. Providers whose creation is one quick command may ignore it.
+   */
+  signal?: AbortSignal;
 }
 
 export interface SnapshotHandle {

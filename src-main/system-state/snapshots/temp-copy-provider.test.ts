@@ -85,6 +85,31 @@ describe('TempCopyProvider (real files)', () => {
     expect((await provider.isAvailable(active)).available).toBe(true);
   });
 
+  it('stops copying when cancelled, removes the partial copy and throws the reason', async () => {
+    for (let i = 0; i < 200; i++)
+      await writeFile(path.join(systemRoot, 'etc', `file-${i}.conf`), `line ${i}\n`);
+    const controller = new AbortController();
+    // Cancelled while the 200 files are being copied (each copy awaits the disk, so the timer gets its turn).
+    const cancelling = setTimeout(
+      () => controller.abort(new DOMException('session cancelled', 'AbortError')),
+      1,
+    );
+    const creating = provider.create({
+      sessionId: 's-cancel',
+      source: systemRoot,
+      location,
+      paths: ['/etc'],
+      signal: controller.signal,
+    });
+    const error = await creating.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    clearTimeout(cancelling);
+    expect((error as Error | null)?.name).toBe('AbortError');
+    expect(await provider.list(location)).toEqual([]);
+  });
+
   it('refuses unsafe session ids', async () => {
     await expect(provider.create({ sessionId: '../x', source: systemRoot, location })).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',

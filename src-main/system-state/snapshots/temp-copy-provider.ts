@@ -62,6 +62,7 @@ export class TempCopyProvider implements SnapshotProvider {
           path.join(request.source, systemPath),
           path.join(handle.path, systemPath),
           handle.warnings,
+          request.signal,
         );
       }
       await writeFile(
@@ -70,7 +71,7 @@ export class TempCopyProvider implements SnapshotProvider {
       );
     } catch (error) {
       await rm(folder, { recursive: true, force: true });
-      if (error instanceof SystemStateError) throw error;
+      if (error instanceof SystemStateError || request.signal?.aborted) throw error;
       throw fromNodeError(error, `temporary copy into ${folder}`);
     }
     return handle;
@@ -134,7 +135,8 @@ export class TempCopyProvider implements SnapshotProvider {
 }
 
 /** Copies a file tree keeping modes, times and symlinks; unreadable entries become warnings, not silence. */
-async function copyEntry(from: string, to: string, warnings: string[]): Promise<void> {
+async function copyEntry(from: string, to: string, warnings: string[], signal?: AbortSignal): Promise<void> {
+  signal?.throwIfAborted();
   let info: Awaited<ReturnType<typeof lstat>>;
   try {
     info = await lstat(from);
@@ -158,7 +160,7 @@ async function copyEntry(from: string, to: string, warnings: string[]): Promise<
       warnings.push(`${from}: folder not readable (${(error as NodeJS.ErrnoException).code})`);
       return;
     }
-    for (const name of names) await copyEntry(path.join(from, name), path.join(to, name), warnings);
+    for (const name of names) await copyEntry(path.join(from, name), path.join(to, name), warnings, signal);
     await utimes(to, info.atime, info.mtime);
     return;
   }
@@ -172,7 +174,10 @@ async function copyEntry(from: string, to: string, warnings: string[]): Promise<
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOSPC' || code === 'EDQUOT') throw error; // no space: the whole snapshot fails
-    if (code === 'EACCES' || code === 'EPERM' || code === 'ENOENT') {
+    // Deleted between listing its folder and copying it (a tool rewriting its file, as LVM does in /etc/lvm):
+    // it no longer exists, so the copy is complete without it — the same as a path that was never there.
+    if (code === 'ENOENT') return;
+    if (code === 'EACCES' || code === 'EPERM') {
       warnings.push(`${from}: not copied (${code})`);
       return;
     }
