@@ -153,6 +153,34 @@ describe('the helper process', () => {
   });
 });
 
+describe('helper-settings', () => {
+  it("shows and changes the helper's settings; the helper refuses an unsafe password file", async () => {
+    if (!helper) throw new Error('no helper');
+    const socket = helper.socketPath;
+    const set = await runCliAgainstHelper(socket, [
+      'helper-settings',
+      'set',
+      '--keep-daily',
+      '7',
+      '--keep-weekly',
+      '4',
+    ]);
+    expect(set.stderr).toBe('');
+    expect(set.code).toBe(0);
+    const get = await runCliAgainstHelper(socket, ['helper-settings', 'get']);
+    expect(get.stdout).toContain(`repository         ${repository}`);
+    expect(get.stdout).toContain('retention          --keep-daily 7 --keep-weekly 4');
+
+    const unsafe = path.join(dir, 'readable-password');
+    await writeFile(unsafe, password, { mode: 0o644 });
+    const refused = await runCliAgainstHelper(socket, ['helper-settings', 'set', '--password-file', unsafe]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/SETTINGS_INVALID: .*passwordFile.*0644/);
+    const usage = await runCliAgainstHelper(socket, ['helper-settings', 'set', '--keep-daily', '0']);
+    expect(usage.code).toBe(2);
+  });
+});
+
 describe('starting the helper', () => {
   it('refuses to run as an ordinary user unless in test mode', async () => {
     const stateDir = path.join(dir, 'nobody-state');

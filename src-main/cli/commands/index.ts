@@ -6,6 +6,7 @@ import { backupCommand } from './backup-command';
 import { catCommand } from './cat-command';
 import { checkCommand } from './check-command';
 import { forgetCommand } from './forget-command';
+import { helperSettingsCommands } from './helper-settings-commands';
 import { initCommand } from './init-command';
 import { keyCommands } from './key-commands';
 import { lsCommand } from './ls-command';
@@ -34,4 +35,5 @@ export const commands: readonly CliCommand[] = [
   ...snapshotLocationCommands,
   ...sessionCommands,
   ...scheduleCommands,
+  ...helperSettingsCommands,
 ];

@@ -98,7 +98,7 @@ describe('starting sessions', () => {
     h.settings.repository = null;
     await expect(h.runner.start({ source: 'system-state', trigger: 'manual' })).rejects.toMatchObject({
       code: 'REPO_UNREACHABLE',
-      message: expect.stringContaining('set the repository'),
+      message: expect.stringContaining('helper-settings set --repo'),
     });
     expect(h.journal.listSessions()).toEqual([]);
   });

@@ -69,7 +69,7 @@ export class SessionRunner {
     if (!repository)
       throw new SessionError(
         'REPO_UNREACHABLE',
-        'no repository is set: set the repository in the settings (or give one for this session)',
+        'no repository is set: set it in the settings (`backup-manager helper-settings set --repo PATH`) or give one for this session',
         { retryable: false },
       );
     // Someone is waiting for a manual start: without a password handed over and none the helper can read, say so
