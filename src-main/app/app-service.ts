@@ -12,10 +12,13 @@ import type {
 } from '../ipc/contract';
 import { EventBus } from '../ipc/event-bus';
 import { AppError, errorMessage } from '../ipc/request-dispatcher';
-import type { HelperRequests } from './helper-requests';
+import type { HelperAccess, HelperNotifications, HelperRequests } from './helper-requests';
 import { createPasswordHandlers } from './password-requests';
 import type { RepositorySecrets } from './repository-secrets';
+import { forwardSessionEvents } from './session-events';
 import { createSessionHandlers } from './session-requests';
+import { createSettingsHandlers } from './settings-requests';
+import { createSystemStateHandlers } from './system-state-requests';
 
 export interface AppServiceDeps {
   info: AppInfo;
@@ -25,6 +28,10 @@ export interface AppServiceDeps {
   helper?: HelperStatusSource;
   /** The helper to send requests to now (the connection's current client), or null while none is connected. */
   helperRequests?: () => HelperRequests | null;
+  /** The helper's notifications across reconnects (the HelperConnection), pushed on as session events. */
+  helperNotifications?: HelperNotifications;
+  /** Where main reports what it could not deliver (a helper notification outside the contract). */
+  log?: (message: string) => void;
   /** Remembered repository passwords (Electron: encrypted with safeStorage). None in console mode. */
   secrets?: RepositorySecrets;
 }
@@ -39,7 +46,7 @@ export interface HelperStatusSource {
 export interface AppService {
   readonly handlers: RequestHandlers;
   readonly events: EventBus;
-  /** Stops listening to the helper's status (the transports call it when they shut down). */
+  /** Stops listening to the helper's status and notifications (the transports call it when they shut down). */
   dispose(): void;
 }
 
@@ -62,6 +69,14 @@ export function createAppService(deps: AppServiceDeps): AppService {
     helper = status;
     events.emit('helper.statusChanged', status);
   });
+
+  const stopSessionEvents = deps.helperNotifications
+    ? forwardSessionEvents(
+        deps.helperNotifications,
+        events,
+        deps.log ?? ((message) => console.error(`[app] ${message}`)),
+      )
+    : undefined;
 
   const setOverview = (slice: OverviewSlice) => {
     overview = slice;
@@ -88,6 +103,11 @@ export function createAppService(deps: AppServiceDeps): AppService {
     return collecting;
   };
 
+  const access: HelperAccess = {
+    helperRequests: deps.helperRequests ?? (() => null),
+    helperStatus: () => helper,
+  };
+
   const handlers: RequestHandlers = {
     async 'state.get'() {
       if (overview.status === 'loading' && collecting === null) {
@@ -101,13 +121,18 @@ export function createAppService(deps: AppServiceDeps): AppService {
       if (!params.refresh && overview.status === 'ready') return overview.overview;
       return collect();
     },
-    ...createSessionHandlers({
-      helperRequests: deps.helperRequests ?? (() => null),
-      helperStatus: () => helper,
-      secrets: deps.secrets ?? null,
-    }),
+    ...createSessionHandlers({ ...access, secrets: deps.secrets ?? null }),
     ...createPasswordHandlers(deps.secrets ?? null),
+    ...createSystemStateHandlers(access),
+    ...createSettingsHandlers(access),
   };
 
-  return { handlers, events, dispose: () => stopHelperStatus?.() };
+  return {
+    handlers,
+    events,
+    dispose: () => {
+      stopHelperStatus?.();
+      stopSessionEvents?.();
+    },
+  };
 }

@@ -29,6 +29,7 @@ export function createRealAppService(mode: AppInfo['mode'], secrets?: Repository
       ),
     helper: helperStatusSource(helper),
     helperRequests: () => helper.current(),
+    helperNotifications: helper,
     secrets,
   });
   helper.start();

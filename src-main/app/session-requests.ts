@@ -1,19 +1,29 @@
 /**
- * Starting and listing backup sessions through the helper. Starting hands the helper the password remembered for
+ * Backup sessions through the helper: start, list, show, log, cancel. Starting hands the helper the password remembered for
  * the repository of its settings (if any) for that one session; without one the helper uses its own password
  * file or environment. The password goes into the session/start request and nowhere else: no log line, no event,
  * no error message.
  */
 import { isHelperRequestError } from '../helper-client/helper-client-errors';
-import { SessionListRequest, SessionStartRequest, SettingsGetRequest } from '../helper-protocol/protocol';
+import {
+  SessionCancelRequest,
+  SessionListRequest,
+  SessionLogRequest,
+  SessionShowRequest,
+  SessionStartRequest,
+  SettingsGetRequest,
+} from '../helper-protocol/protocol';
 import type { HelperStatus, RequestHandlers } from '../ipc/contract';
 import { AppError } from '../ipc/request-dispatcher';
-import { type HelperRequests, helperUnavailable } from './helper-requests';
+import { askHelper, type HelperRequests, helperUnavailable } from './helper-requests';
 import { asAppError, noSecretsReason } from './password-requests';
 import { isSecretsError, type RepositorySecrets } from './repository-secrets';
-import { toContractSummary } from './session-summary';
+import { toContractDetail, toContractLogEntry, toContractSummary } from './session-summary';
 
-export type SessionHandlers = Pick<RequestHandlers, 'sessions.start' | 'sessions.list'>;
+export type SessionHandlers = Pick<
+  RequestHandlers,
+  'sessions.start' | 'sessions.list' | 'sessions.show' | 'sessions.log' | 'sessions.cancel'
+>;
 
 export interface SessionRequestDeps {
   /** The helper to ask now, or null while none is connected. */
@@ -26,6 +36,8 @@ export interface SessionRequestDeps {
 
 /** The session list is newest first; the UI shows recent sessions, not the whole journal. */
 const defaultListLimit = 100;
+/** A log is read in pages (afterSeq = the last seq shown), so one answer stays small however long the log is. */
+const defaultLogLimit = 1000;
 
 /** What the app could find out about a remembered password for a session's repository. */
 type Remembered = { password: string } | { password: null; unavailable: string | null };
@@ -97,17 +109,33 @@ export function createSessionHandlers(deps: SessionRequestDeps): SessionHandlers
       }
     },
 
-    async 'sessions.list'({ limit }) {
-      const what = 'list the backups';
-      const helper = requireHelper(what);
-      try {
-        const { sessions } = await helper.request(SessionListRequest.type, {
-          limit: limit ?? defaultListLimit,
-        });
-        return { sessions: sessions.map(toContractSummary) };
-      } catch (error) {
-        throw disconnectedAsUnavailable(error, what);
-      }
+    async 'sessions.list'({ limit, source, status }) {
+      const { sessions } = await askHelper(deps, 'list the backups', SessionListRequest.type, {
+        limit: limit ?? defaultListLimit,
+        ...(source === undefined ? {} : { source }),
+        ...(status === undefined ? {} : { status }),
+      });
+      return { sessions: sessions.map(toContractSummary) };
+    },
+
+    async 'sessions.show'({ id }) {
+      const { session } = await askHelper(deps, 'show the backup', SessionShowRequest.type, { id });
+      return { session: toContractDetail(session) };
+    },
+
+    async 'sessions.log'({ id, afterSeq, minLevel, limit }) {
+      const { entries } = await askHelper(deps, 'read the backup log', SessionLogRequest.type, {
+        id,
+        limit: limit ?? defaultLogLimit,
+        ...(afterSeq === undefined ? {} : { afterSeq }),
+        ...(minLevel === undefined ? {} : { minLevel }),
+      });
+      return { entries: entries.map(toContractLogEntry) };
+    },
+
+    async 'sessions.cancel'({ id }) {
+      const { session } = await askHelper(deps, 'cancel the backup', SessionCancelRequest.type, { id });
+      return { session: toContractSummary(session) };
     },
   };
 }

@@ -17,6 +17,11 @@ import { Repository } from '../engine/repository/repository';
 import { makeTempDir, removeTempDir, resticOk } from '../engine/testing/restic-cli';
 import type { HelperClient } from '../helper-client/helper-client';
 import {
+  type HelperProcess,
+  startHelperProcess,
+  waitUntilListening,
+} from '../helper-client/testing/helper-process';
+import {
   SessionProgressNotification,
   SessionShowRequest,
   SessionStartRequest,
@@ -30,7 +35,6 @@ import {
   createLoopFilesystem,
   type LoopFilesystem,
 } from '../system-state/testing/loop-filesystem';
-import { type HelperProcess, startHelperProcess, waitUntilListening } from './testing/helper-process';
 
 const password = 'helper-restart-test';
 const fileCount = 40;

@@ -14,6 +14,11 @@ import { makeTempDir, removeTempDir, resticOk } from '../engine/testing/restic-c
 import type { HelperClient } from '../helper-client/helper-client';
 import { HelperRequestError } from '../helper-client/helper-client-errors';
 import {
+  type HelperProcess,
+  startHelperProcess,
+  waitUntilListening,
+} from '../helper-client/testing/helper-process';
+import {
   SessionListRequest,
   SessionShowRequest,
   SessionStartRequest,
@@ -21,7 +26,6 @@ import {
   SettingsSetRequest,
 } from '../helper-protocol/protocol';
 import { runCliAgainstHelper } from './commands/helper-cli-test-support';
-import { type HelperProcess, startHelperProcess, waitUntilListening } from './testing/helper-process';
 
 const password = 'helper-process-test';
 let dir: string;

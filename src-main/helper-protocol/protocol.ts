@@ -20,6 +20,12 @@ import {
   sessionSourceSchema,
   sessionStatusSchema,
 } from './session-model';
+import type {
+  DiagnosticReportResult,
+  PreflightResult,
+  SnapshotLocationState,
+  SystemStateComponentsResult,
+} from './system-state-model';
 
 /**
  * Where the installed helper listens: the packages' systemd unit (resources/linux) and Windows service definition
@@ -29,8 +35,11 @@ export function defaultHelperSocketPath(platform: NodeJS.Platform): string {
   return platform === 'win32' ? '\\\\.\\pipe\\backup-manager-helper' : '/run/backup-manager/helper.sock';
 }
 
-/** Bumped on every incompatible change; `initialize` refuses a client speaking another version. */
-export const helperProtocolVersion = 1;
+/**
+ * Bumped on every incompatible change; `initialize` refuses a client speaking another version.
+ * 2: System state requests (components, preflight, snapshot location, diagnostic report).
+ */
+export const helperProtocolVersion = 2;
 
 /** Application error codes (JSON-RPC reserves -32768…-32000). The string code travels in `error.data.code`. */
 export const HelperErrorCodes = {
@@ -213,6 +222,60 @@ export namespace SettingsSetRequest {
   );
 }
 
+/** The System state components detected on this machine, and the estimate of what a session backs up. */
+export namespace SystemStateComponentsRequest {
+  export const method = 'system-state/components' as const;
+  export const params = z.object({}).strict();
+  export const type = new RequestType<z.infer<typeof params>, SystemStateComponentsResult, HelperErrorData>(
+    method,
+  );
+}
+
+export const systemStatePreflightParamsSchema = z
+  .object({
+    /** Check this location instead of the current one (before choosing it). */
+    location: absolutePath.optional(),
+  })
+  .strict();
+/** Every preflight check a System state session would run now, with the free-space numbers. */
+export namespace SystemStatePreflightRequest {
+  export const method = 'system-state/preflight' as const;
+  export const params = systemStatePreflightParamsSchema;
+  export const type = new RequestType<z.infer<typeof params>, PreflightResult, HelperErrorData>(method);
+}
+
+/** The snapshot location: the current one (chosen or default), the default, and the drives it can be on. */
+export namespace SnapshotLocationGetRequest {
+  export const method = 'snapshot-location/get' as const;
+  export const params = z.object({}).strict();
+  export const type = new RequestType<z.infer<typeof params>, SnapshotLocationState, HelperErrorData>(method);
+}
+
+export const snapshotLocationSetParamsSchema = z
+  .object({
+    /** null: back to the default (the system disk). */
+    location: absolutePath.nullable(),
+  })
+  .strict();
+/**
+ * Validates a location (exists, local, writable, enough free space for the estimate) and saves it in the helper's
+ * settings; a refusal is an error with code INVALID_LOCATION or INSUFFICIENT_SPACE and the reason.
+ */
+export namespace SnapshotLocationSetRequest {
+  export const method = 'snapshot-location/set' as const;
+  export const params = snapshotLocationSetParamsSchema;
+  export const type = new RequestType<z.infer<typeof params>, SnapshotLocationState, HelperErrorData>(method);
+}
+
+/** The diagnostic report (checks, components, snapshot provider and location, machine), secrets removed. */
+export namespace DiagnosticReportRequest {
+  export const method = 'diagnostics/report' as const;
+  export const params = z.object({}).strict();
+  export const type = new RequestType<z.infer<typeof params>, DiagnosticReportResult, HelperErrorData>(
+    method,
+  );
+}
+
 /** Progress of a running session, at most 10 per second per session. */
 export namespace SessionProgressNotification {
   export const method = 'session/progress' as const;
@@ -238,6 +301,11 @@ export const helperRequests = [
   ScheduleSetRequest,
   SettingsGetRequest,
   SettingsSetRequest,
+  SystemStateComponentsRequest,
+  SystemStatePreflightRequest,
+  SnapshotLocationGetRequest,
+  SnapshotLocationSetRequest,
+  DiagnosticReportRequest,
 ] as const;
 
 export type HelperRequest = (typeof helperRequests)[number];

@@ -130,7 +130,7 @@ export interface SessionSummary {
   trigger: SessionTrigger;
   status: SessionStatus;
   phase: SessionPhase;
-  /** 1 for the first run; each automatic restart adds one. */
+  /** 0 while queued, 1 for the first run; each automatic restart adds one. */
   attempt: number;
   maxAttempts: number;
   createdAt: string;

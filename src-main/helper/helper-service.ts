@@ -10,7 +10,6 @@ import path from 'node:path';
 import { SessionChangedNotification, SessionProgressNotification } from '../helper-protocol/protocol';
 import type { LogLevel } from '../helper-protocol/session-model';
 import { ExecCommandRunner } from '../system-state/command-runner/exec-command-runner';
-import { SettingsStore } from '../system-state/location/settings-store';
 import { BtrfsProvider } from '../system-state/snapshots/btrfs-provider';
 import { LvmProvider } from '../system-state/snapshots/lvm-provider';
 import { TempCopyProvider } from '../system-state/snapshots/temp-copy-provider';
@@ -30,6 +29,7 @@ import { SqliteSessionJournal } from './sessions/session-journal';
 import { SessionRunner } from './sessions/session-runner';
 import { HelperSettingsStore } from './settings/helper-settings-store';
 import { PasswordSource } from './settings/password-source';
+import { systemStateSettingsView } from './settings/system-state-settings-view';
 
 export interface RunningHelper {
   socketPath: string;
@@ -75,9 +75,9 @@ export async function startHelper(
   const commands = new ExecCommandRunner();
   const systemState = new SystemStateService({
     runner: commands,
-    // System state's own settings (the snapshot location it falls back to) live in the helper's state too; the
-    // helper's settings name the location explicitly when the user chose one.
-    settings: new SettingsStore(path.join(args.stateDir, 'system-state')),
+    // One snapshot location for the whole helper: System state reads and writes the helper settings' one, which
+    // the sessions use, instead of keeping a second copy that the UI could change without the sessions seeing it.
+    settings: systemStateSettingsView(settings, args.stateDir),
     env,
   });
   let server: HelperServer | null = null;
@@ -112,7 +112,7 @@ export async function startHelper(
   log.info(`recovery: ${JSON.stringify(recovery)}`);
 
   server = createHelperServer({
-    handlers: createProtocolHandlers({ runner, journal, scheduler, settings }),
+    handlers: createProtocolHandlers({ runner, journal, scheduler, settings, systemState }),
     helperVersion: options.version,
     testMode: args.testMode,
     policy: {

@@ -1,6 +1,6 @@
 /**
- * The helper's request handlers: each protocol method mapped onto the session runner, the journal, the scheduler
- * and the settings. Params arrive validated (helper-server.ts checks them against the protocol's zod schemas);
+ * The helper's request handlers: each protocol method mapped onto the session runner, the journal, the scheduler,
+ * the settings and System state (system-state-handlers.ts). Params arrive validated (helper-server.ts checks them against the protocol's zod schemas);
  * what is left here is what the schemas cannot know, such as whether a session exists.
  */
 import type { CancellationToken } from 'vscode-jsonrpc';
@@ -9,6 +9,7 @@ import type { Scheduler } from './schedules/scheduler';
 import type { HelperHandlers } from './server/handler-map';
 import type { SessionJournal } from './sessions/session-journal-types';
 import type { SessionRunner } from './sessions/session-runner';
+import { createSystemStateHandlers, type SystemStateHandlerDeps } from './system-state-handlers';
 
 export interface ProtocolHandlerDeps {
   runner: SessionRunner;
@@ -18,6 +19,8 @@ export interface ProtocolHandlerDeps {
     read(): Promise<HelperSettings>;
     update(patch: Partial<HelperSettings>): Promise<HelperSettings>;
   };
+  /** Reads and writes its snapshot location through `settings` (settings/system-state-settings-view.ts). */
+  systemState: SystemStateHandlerDeps['systemState'];
 }
 
 /** A request about a session the journal does not know. */
@@ -29,7 +32,7 @@ export class SessionNotFoundError extends Error {
 }
 
 export function createProtocolHandlers(deps: ProtocolHandlerDeps): HelperHandlers {
-  const { runner, journal, scheduler, settings } = deps;
+  const { runner, journal, scheduler, settings, systemState } = deps;
   const summaryOf = (id: string): SessionSummary => {
     const session = journal.getSummary(id);
     if (session === null) throw new SessionNotFoundError(id);
@@ -68,6 +71,7 @@ export function createProtocolHandlers(deps: ProtocolHandlerDeps): HelperHandler
     }),
     'settings/get': async () => ({ settings: await settings.read() }),
     'settings/set': async (patch) => ({ settings: await settings.update(patch) }),
+    ...createSystemStateHandlers({ systemState, settings }),
   };
 }
 

@@ -2,7 +2,19 @@
  * Handlers for transport and dispatcher tests: valid results, and a record of every params object that reached a
  * handler so tests can prove nothing unvalidated ever does.
  */
-import type { AppState, RequestChannel, RequestHandlers, SessionSummary, SystemOverview } from './contract';
+import type {
+  AppState,
+  DiagnosticReport,
+  HelperSettings,
+  PreflightCheck,
+  RequestChannel,
+  RequestHandlers,
+  RequestResult,
+  SessionSummary,
+  SnapshotDrive,
+  SnapshotLocationState,
+  SystemOverview,
+} from './contract';
 
 export const sampleOverview: SystemOverview = {
   hostname: 'test-host',
@@ -56,36 +68,104 @@ export const sampleSession: SessionSummary = {
   failure: null,
 };
 
+const sampleCheck: PreflightCheck = {
+  id: 'free-space',
+  status: 'warn',
+  code: 'LOW_FREE_SPACE',
+  title: 'Free space for the snapshot',
+  evidence: ['free there: 2.0 GiB; System state estimate: 1.5 GiB; ratio 1.33'],
+  fix: 'Move the snapshot location to /data (120 GiB free, ext4)',
+};
+
+const sampleDrive: SnapshotDrive = {
+  mountPoint: '/data',
+  device: '/dev/sdb1',
+  fsType: 'ext4',
+  totalBytes: 200,
+  freeBytes: 120,
+  isSystemDrive: false,
+  snapshotData: { possible: true, reason: 'the temporary copy is written here' },
+};
+
+export const sampleLocationState: SnapshotLocationState = {
+  current: '/',
+  source: 'default',
+  default: '/',
+  provider: { kind: 'temp-copy', reason: '/ is ext4 on /dev/sda1: no snapshot technology, files are copied' },
+  drives: [sampleDrive],
+};
+
+export const sampleSettings: HelperSettings = {
+  repository: '/mnt/backup/repo',
+  snapshotLocation: null,
+  passwordFile: '/etc/backup-manager/password',
+  retention: { keepDaily: 7 },
+};
+
+const sampleReport: DiagnosticReport = {
+  generatedAt: '2026-11-25T02:00:00.000Z',
+  product: 'Backup Manager',
+  machine: { hostname: 'test-host', platform: 'linux', release: '6.1.0', arch: 'x64' },
+  snapshot: { provider: 'temp-copy', providerReason: 'ext4', location: '/', locationSource: 'default' },
+  overall: 'warn',
+  checks: [sampleCheck],
+  components: [],
+};
+
+/** A valid result for every channel: transport and dispatcher tests only care that it passes the contract. */
+const sampleResults: { [C in RequestChannel]: RequestResult<C> } = {
+  'state.get': sampleState,
+  'system.overview': sampleOverview,
+  'sessions.start': { session: sampleSession, created: true },
+  'sessions.list': { sessions: [sampleSession] },
+  'sessions.show': {
+    session: {
+      ...sampleSession,
+      paths: ['/home/ada'],
+      repository: '/mnt/backup/repo',
+      nextAttemptAt: null,
+      snapshotId: null,
+      stats: null,
+      attempts: [],
+      transitions: [],
+    },
+  },
+  'sessions.log': {
+    entries: [{ seq: 1, at: '2026-11-25T01:02:04.000Z', attempt: 1, level: 'info', message: 'queued' }],
+  },
+  'sessions.cancel': { session: { ...sampleSession, status: 'aborted', phase: 'done' } },
+  'systemState.components': { components: [], estimate: { bytes: 0, files: 0 } },
+  'systemState.preflight': {
+    checks: [sampleCheck],
+    overall: 'warn',
+    location: '/',
+    locationSource: 'default',
+    freeSpace: null,
+  },
+  'snapshotLocation.get': sampleLocationState,
+  'snapshotLocation.set': sampleLocationState,
+  'diagnostics.report': { report: sampleReport, text: 'Backup Manager — diagnostic report' },
+  'settings.get': { settings: sampleSettings },
+  'settings.set': { settings: sampleSettings },
+  'schedule.get': { schedules: [] },
+  'schedule.set': { schedules: [] },
+  'repository.rememberPassword': { remembered: true },
+  'repository.forgetPassword': { forgotten: true },
+};
+
 export function recordingHandlers(): {
   handlers: RequestHandlers;
   calls: { channel: RequestChannel; params: unknown }[];
 } {
   const calls: { channel: RequestChannel; params: unknown }[] = [];
-  const handlers: RequestHandlers = {
-    async 'state.get'(params) {
-      calls.push({ channel: 'state.get', params });
-      return sampleState;
-    },
-    async 'system.overview'(params) {
-      calls.push({ channel: 'system.overview', params });
-      return sampleOverview;
-    },
-    async 'sessions.start'(params) {
-      calls.push({ channel: 'sessions.start', params });
-      return { session: sampleSession, created: true };
-    },
-    async 'sessions.list'(params) {
-      calls.push({ channel: 'sessions.list', params });
-      return { sessions: [sampleSession] };
-    },
-    async 'repository.rememberPassword'(params) {
-      calls.push({ channel: 'repository.rememberPassword', params });
-      return { remembered: true };
-    },
-    async 'repository.forgetPassword'(params) {
-      calls.push({ channel: 'repository.forgetPassword', params });
-      return { forgotten: true };
-    },
-  };
+  const handlers = Object.fromEntries(
+    (Object.keys(sampleResults) as RequestChannel[]).map((channel) => [
+      channel,
+      async (params: unknown) => {
+        calls.push({ channel, params });
+        return sampleResults[channel];
+      },
+    ]),
+  ) as RequestHandlers;
   return { handlers, calls };
 }

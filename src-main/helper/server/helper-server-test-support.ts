@@ -13,6 +13,7 @@ import {
   StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
 import type { SessionSummary } from '../../helper-protocol/session-model';
+import type { SnapshotLocationState } from '../../helper-protocol/system-state-model';
 import type { HelperHandlers, RequestContext } from './handler-map';
 import type { HelperServer } from './helper-server';
 import type { HelperServerLog } from './helper-server-error';
@@ -54,6 +55,14 @@ export function fakeSession(id = sessionId): SessionSummary {
     stats: null,
   };
 }
+
+const fakeLocationState: SnapshotLocationState = {
+  current: '/',
+  source: 'default',
+  default: '/',
+  provider: { kind: 'temp-copy', reason: 'fake' },
+  drives: [],
+};
 
 /** What the fake handlers saw, for assertions. */
 export interface FakeHandlerCalls {
@@ -111,6 +120,28 @@ export function fakeHandlers(): { handlers: HelperHandlers; calls: FakeHandlerCa
         passwordFile: null,
         retention: null,
       },
+    }),
+    'system-state/components': async () => ({ components: [], estimate: { bytes: 0, files: 0 } }),
+    'system-state/preflight': async (params) => ({
+      checks: [],
+      overall: 'pass',
+      location: params.location ?? '/',
+      locationSource: params.location === undefined ? 'default' : 'override',
+      freeSpace: null,
+    }),
+    'snapshot-location/get': async () => fakeLocationState,
+    'snapshot-location/set': async () => fakeLocationState,
+    'diagnostics/report': async () => ({
+      report: {
+        generatedAt: '2026-11-25T02:00:00.000Z',
+        product: 'Backup Manager',
+        machine: { hostname: 'fake', platform: 'linux', release: '6.1.0', arch: 'x64' },
+        snapshot: { provider: 'temp-copy', providerReason: 'fake', location: '/', locationSource: 'default' },
+        overall: 'pass',
+        checks: [],
+        components: [],
+      },
+      text: 'Backup Manager — diagnostic report',
     }),
   };
   return { handlers, calls };

@@ -56,11 +56,18 @@ export function createAppStore() {
 export type AppStoreApi = ReturnType<typeof createAppStore>;
 
 /**
+ * The session events are live streams, not slices of this state: the screens that show sessions subscribe to
+ * them while they are open.
+ */
+type StreamEvent = 'session.changed' | 'session.progress';
+export type SliceEvent = Exclude<EventChannel, StreamEvent>;
+
+/**
  * Which store action each contract event drives. Typed as a mapped type over the contract's events, so adding an
- * event to the contract without an action here is a compile error.
+ * event to the contract without an action here (or without listing it as a stream) is a compile error.
  */
 export function eventActions(store: AppStoreApi): {
-  [E in EventChannel]: (payload: EventPayload<E>) => void;
+  [E in SliceEvent]: (payload: EventPayload<E>) => void;
 } {
   const actions = store.getState();
   return {

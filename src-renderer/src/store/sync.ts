@@ -2,14 +2,13 @@
  * Wires the API client to the store: every contract event to its action, the link state, and a (re)hydration
  * from `state.get` each time the link comes up (events missed while disconnected are covered by the snapshot).
  */
-import type { EventChannel } from '@contract';
 import type { ApiClient } from '../api/api-client';
 import type { LinkState } from '../api/link';
-import { type AppStoreApi, eventActions } from './app-store';
+import { type AppStoreApi, eventActions, type SliceEvent } from './app-store';
 
 export function startSync(client: ApiClient, store: AppStoreApi): () => void {
   const actions = eventActions(store);
-  const unsubscribers = (Object.keys(actions) as EventChannel[]).map((event) =>
+  const unsubscribers = (Object.keys(actions) as SliceEvent[]).map((event) =>
     client.subscribe(event, actions[event] as (payload: unknown) => void),
   );
 

@@ -5,9 +5,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { HelperClient } from '../../helper-client/helper-client';
 import { SessionChangedNotification } from '../../helper-protocol/protocol';
 import type { SessionSummary } from '../../helper-protocol/session-model';
+import { HelperClient } from '../helper-client';
 
 export const builtHelper = path.resolve(__dirname, '..', '..', '..', 'out', 'main', 'helper.js');
 
