@@ -39,9 +39,18 @@ export const allowedRoomImports = {
   e2e: ['src-main/tooling'],
 };
 
-/** Files with a stricter rule of their own: the contract is loaded into the browser, so it may import zod only. */
+/**
+ * Files with a stricter rule of their own: the contract is loaded into the browser, so it may import zod only —
+ * and its own parts: contract.ts re-exports the domain payloads split by area under src-main/ipc/contract/.
+ */
 const contractFile = 'src-main/ipc/contract.ts';
+const contractPartsFolder = 'src-main/ipc/contract/';
 const contractPackages = new Set(['zod']);
+
+/** @param {string} file */
+function isContract(file) {
+  return file === contractFile || file.startsWith(contractPartsFolder);
+}
 
 const sourceExtensions = ['.ts', '.tsx', '.mts', '.mjs', '.js'];
 const builtins = new Set(builtinModules);
@@ -169,7 +178,12 @@ export function checkFile(root, file, refs) {
       if (room !== 'src-main/electron') report(ref, 'only src-main/electron/ may import electron');
       continue;
     }
-    if (file === contractFile && (target.kind !== 'package' || !contractPackages.has(target.name))) {
+    const contractPart = target.kind === 'project' && isContract(target.file);
+    if (
+      isContract(file) &&
+      !contractPart &&
+      (target.kind !== 'package' || !contractPackages.has(target.name))
+    ) {
       if (!ref.typeOnly) report(ref, 'the contract is loaded by the renderer too and may import only zod');
       continue;
     }

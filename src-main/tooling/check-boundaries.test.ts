@@ -44,7 +44,11 @@ describe('boundary check', () => {
   describe('on a tree with every kind of violation', () => {
     let root: string;
     const files: Record<string, string> = {
-      'src-main/ipc/contract.ts': "import { z } from 'zod';\nimport { x } from '../app/thing';\n",
+      'src-main/ipc/contract.ts':
+        "import { z } from 'zod';\nimport { x } from '../app/thing';\nexport * from './contract/part';\n",
+      'src-main/ipc/contract/part.ts':
+        "import { z } from 'zod';\nimport { p } from './other-part';\nimport { readFileSync } from 'node:fs';\n",
+      'src-main/ipc/contract/other-part.ts': "import { x } from '../../app/thing';\nexport const p = 1;\n",
       'src-main/ipc/ok.ts': "import { z } from 'zod';\nimport type { S } from './contract';\n",
       'src-main/app/thing.ts': `${importElectron}\nexport const x = 1;\n`,
       'src-main/app/uses-ipc.ts': "import { z } from '../ipc/ok';\n",
@@ -78,6 +82,8 @@ describe('boundary check', () => {
           'src-main/app/thing.ts:1 "electron": only src-main/electron/ may import electron',
           'src-main/engine/repo.ts:1 "../app/thing": src-main/engine may not import src-main/app (arrows point down; see DESIGN.md)',
           'src-main/ipc/contract.ts:2 "../app/thing": the contract is loaded by the renderer too and may import only zod',
+          'src-main/ipc/contract/part.ts:3 "node:fs": the contract is loaded by the renderer too and may import only zod',
+          'src-main/ipc/contract/other-part.ts:1 "../../app/thing": the contract is loaded by the renderer too and may import only zod',
           'src-main/newroom/a.ts:1 "../app/thing": src-main/newroom is not in the boundary table of src-main/tooling/check-boundaries.mjs; add it there',
           'src-renderer/src/a.tsx:2 "@contract": the renderer may import only the contract\'s types (use "import type")',
           'src-renderer/src/a.tsx:3 "../../src-main/app/thing": the renderer may import from src-main only the contract',

@@ -1,0 +1,15 @@
+/**
+ * Part of the renderer↔main contract (src-main/ipc/contract.ts re-exports it): Small shared field schemas.
+ * Loaded in the browser too: imports zod and the other contract files only (the boundary check enforces it).
+ */
+import { z } from 'zod';
+
+export const nonNegativeInt = z.number().int().nonnegative();
+/** Times as the helper writes them: ISO-8601, UTC. */
+export const isoTime = z.iso.datetime({ offset: true });
+/** Absolute on the helper's machine (POSIX or a Windows drive path); the helper checks the rest. */
+export const absolutePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), { message: 'must be an absolute path' });

@@ -1,0 +1,57 @@
+/**
+ * Part of the renderer↔main contract (src-main/ipc/contract.ts re-exports it): The helper's settings and schedules.
+ * Loaded in the browser too: imports zod and the other contract files only (the boundary check enforces it).
+ */
+import { z } from 'zod';
+import { isoTime } from './primitives';
+import { SessionSourceSchema } from './sessions';
+
+/** Retention applied after a completed session (forget, not prune); null keeps everything. */
+export const RetentionSchema = z
+  .object({
+    keepLast: z.number().int().min(1).optional(),
+    keepDaily: z.number().int().min(1).optional(),
+    keepWeekly: z.number().int().min(1).optional(),
+    keepMonthly: z.number().int().min(1).optional(),
+  })
+  .strict();
+
+/** The helper's settings. `passwordFile` is where the helper reads a password, never a password. */
+export const HelperSettingsSchema = z
+  .object({
+    repository: z.string().nullable(),
+    /** null: the default (the system disk). */
+    snapshotLocation: z.string().nullable(),
+    passwordFile: z.string().nullable(),
+    retention: RetentionSchema.nullable(),
+  })
+  .strict();
+export type HelperSettings = z.infer<typeof HelperSettingsSchema>;
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
+/** Daily or weekly at a local time; `off` disables. Weekdays: 0 = Sunday … 6 = Saturday. */
+export const ScheduleSpecSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('off') }).strict(),
+  z.object({ kind: z.literal('daily'), time: hhmm }).strict(),
+  z
+    .object({
+      kind: z.literal('weekly'),
+      weekdays: z.array(z.number().int().min(0).max(6)).min(1).max(7),
+      time: hhmm,
+    })
+    .strict(),
+]);
+export type ScheduleSpec = z.infer<typeof ScheduleSpecSchema>;
+
+export const ScheduleStateSchema = z
+  .object({
+    source: SessionSourceSchema,
+    spec: ScheduleSpecSchema,
+    /** Files: what a scheduled run backs up (the Files selection). */
+    paths: z.array(z.string()),
+    nextRunAt: isoTime.nullable(),
+    lastRunAt: isoTime.nullable(),
+    lastSessionId: z.string().nullable(),
+  })
+  .strict();
+export type ScheduleState = z.infer<typeof ScheduleStateSchema>;
