@@ -15,12 +15,13 @@ export interface RunningConsole {
 
 const projectRoot = path.resolve(__dirname, '..', '..');
 
-export async function startConsole(): Promise<RunningConsole> {
+export async function startConsole(env: NodeJS.ProcessEnv = {}): Promise<RunningConsole> {
   const child: ChildProcess = spawn(
     process.execPath,
     [path.join(projectRoot, 'out', 'main', 'console.js'), '--port', '0'],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
     },
   );
   let output = '';

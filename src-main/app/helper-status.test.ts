@@ -58,14 +58,14 @@ describe('helper status in the app service (a real connection observer)', () => 
     return { service, pushed };
   }
 
-  it('pushes not-installed with what to do when no helper listens, then connected once one does', async () => {
+  it('pushes what to do when no helper listens (test mode: start one by hand), then connected once one does', async () => {
     const socketPath = path.join(dir, 'helper.sock');
     const { service, pushed } = serviceOn(socketPath);
-    await waitFor(() => pushed.some((s) => s.state === 'not-installed'), 'not-installed');
-    const notInstalled = pushed.find((s) => s.state === 'not-installed');
-    expect(notInstalled?.detail).toContain(socketPath);
-    expect(notInstalled?.action).toMatch(/Install the Backup Manager helper/);
-    expect(notInstalled?.helperVersion).toBeNull();
+    await waitFor(() => pushed.some((s) => s.state === 'unreachable'), 'unreachable');
+    const missing = pushed.find((s) => s.state === 'unreachable');
+    expect(missing?.detail).toContain(socketPath);
+    expect(missing?.action).toMatch(/npm run helper -- --socket PATH --state-dir DIR --test-mode/);
+    expect(missing?.helperVersion).toBeNull();
 
     const helper = await startFakeHelper(socketPath, 'serve', '7.8.9');
     try {

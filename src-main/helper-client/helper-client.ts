@@ -28,6 +28,7 @@ import {
   type InitializeResult,
 } from '../helper-protocol/protocol';
 import { HelperClientError, HelperRequestError } from './helper-client-errors';
+import { explainMissingSocket } from './helper-installation';
 import { verifySocketOwnership } from './socket-ownership';
 
 export interface HelperClientOptions {
@@ -59,9 +60,15 @@ export class HelperClient {
 
   /** Verifies the socket, connects and initializes. */
   static async connect(options: HelperConnectOptions): Promise<HelperClient> {
-    await verifySocketOwnership(options.socketPath, { testMode: options.testMode ?? false });
+    const testMode = options.testMode ?? false;
+    const explain = (error: unknown) => {
+      throw error instanceof HelperClientError
+        ? explainMissingSocket(error, options.socketPath, testMode)
+        : error;
+    };
+    await verifySocketOwnership(options.socketPath, { testMode }).catch(explain);
     const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
-    const socket = await connectSocket(options.socketPath, timeoutMs);
+    const socket = await connectSocket(options.socketPath, timeoutMs).catch(explain);
     return HelperClient.fromStreams(
       new SocketMessageReader(socket),
       new SocketMessageWriter(socket),

@@ -120,7 +120,7 @@ export class HelperConnection {
               'HELPER_UNREACHABLE',
               error instanceof Error ? error.message : String(error),
             );
-      this.setStatus(statusOfFailure(failure));
+      this.setStatus(statusOfFailure(failure, process.platform, this.options.testMode ?? false));
       const waitMs = failure.code === 'PROTOCOL_MISMATCH' ? this.backoff.maxMs : this.delayMs;
       this.delayMs = Math.min(this.delayMs * 2, this.backoff.maxMs);
       this.retryAfter(waitMs, generation);

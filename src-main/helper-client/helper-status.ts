@@ -50,6 +50,7 @@ export function connectedStatus(helperVersion: string, testMode: boolean): Helpe
 export function statusOfFailure(
   error: HelperClientError,
   platform: NodeJS.Platform = process.platform,
+  testMode = false,
 ): HelperStatus {
   const base = { detail: sentence(error.message), helperVersion: null };
   switch (error.code) {
@@ -87,9 +88,10 @@ export function statusOfFailure(
       return {
         ...base,
         state: 'unreachable',
-        action:
-          platform === 'win32'
-            ? 'Start it: start the "Backup Manager Helper" service in Services.'
+        action: testMode
+          ? 'Start a helper by hand: npm run helper -- --socket PATH --state-dir DIR --test-mode (development only).'
+          : platform === 'win32'
+            ? 'Start it: start the "Backup Service Controller" service in Services.'
             : 'Start it: sudo systemctl start backup-manager-helper',
       };
   }

@@ -71,7 +71,7 @@ export function helperCliError(error: unknown, endpoint: HelperEndpoint): unknow
 
 function connectHint(error: HelperClientError, endpoint: HelperEndpoint): string {
   // The app's words for the same failure (helper-client/helper-status.ts), plus what only the CLI offers.
-  const action = statusOfFailure(error).action;
+  const action = statusOfFailure(error, process.platform, endpoint.testMode).action;
   switch (error.code) {
     case 'HELPER_NOT_INSTALLED':
       return `${action} If it listens elsewhere, give its socket with --helper-socket PATH or BACKUP_MANAGER_HELPER_SOCKET.`;

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { helperLooksInstalled } from '../../helper-client/helper-installation';
 import { runCli } from '../cli-runner';
 import { type FakeSessionHelper, fakeSession, startFakeSessionHelper } from './fake-session-helper';
 import { type HelperCliRunOptions, runCliAgainstHelper } from './helper-cli-test-support';
@@ -171,13 +172,40 @@ describe('session start', () => {
 });
 
 describe('helper access', () => {
-  it('no socket: HELPER_NOT_INSTALLED with what to do', async () => {
+  it('no socket in test mode: nothing is installed there, so it says how to start a helper by hand', async () => {
     const missing = path.join(dir, 'nowhere', 'helper.sock');
     const result = await run(['session', 'list', '--helper-socket', missing]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`backup-manager: HELPER_NOT_INSTALLED: no helper socket at ${missing}.`);
-    expect(result.stderr).toContain('Install the Backup Manager helper service');
-    expect(result.stderr).toContain('--helper-socket PATH');
+    expect(result.stderr).toContain(
+      `backup-manager: HELPER_UNREACHABLE: no helper is listening at ${missing}`,
+    );
+    expect(result.stderr).toContain('npm run helper -- --socket');
+  });
+
+  it('no socket outside test mode (and no helper installed here): HELPER_NOT_INSTALLED with what to do', async () => {
+    const missing = path.join(dir, 'nowhere', 'helper.sock');
+    let stderr = '';
+    const result = await runCli(commands, {
+      argv: ['session', 'list', '--helper-socket', missing],
+      env: {},
+      stdout: new Writable({ write: (_c, _e, done) => done() }),
+      stderr: new Writable({
+        write: (chunk, _e, done) => {
+          stderr += String(chunk);
+          done();
+        },
+      }),
+      signal: new AbortController().signal,
+    });
+    expect(result).toBe(1);
+    if (helperLooksInstalled()) {
+      // A developer machine with the package installed: the service exists but does not listen there.
+      expect(stderr).toContain('HELPER_UNREACHABLE: the helper service is installed but not running');
+      return;
+    }
+    expect(stderr).toContain(`backup-manager: HELPER_NOT_INSTALLED: no helper socket at ${missing}.`);
+    expect(stderr).toContain('Install the Backup Manager helper service');
+    expect(stderr).toContain('--helper-socket PATH');
   });
 
   it('takes the socket from BACKUP_MANAGER_HELPER_SOCKET and answers an unknown session with its code and a hint', async () => {
