@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createApiClient } from './api/api-client';
+import { ApiProvider } from './api/api-context';
 import { AppShell } from './app-shell';
 import { createAppStore } from './store/app-store';
 import { StoreProvider } from './store/store-context';
@@ -8,14 +9,17 @@ import { startSync } from './store/sync';
 import './styles.css';
 
 const store = createAppStore();
-startSync(createApiClient(), store);
+const api = createApiClient();
+startSync(api, store);
 
 const container = document.getElementById('root');
 if (!container) throw new Error('The page has no #root element.');
 createRoot(container).render(
   <StrictMode>
     <StoreProvider store={store}>
-      <AppShell />
+      <ApiProvider api={api}>
+        <AppShell />
+      </ApiProvider>
     </StoreProvider>
   </StrictMode>,
 );
