@@ -17,8 +17,13 @@ import { fileURLToPath } from 'node:url';
 import { EngineError } from '../errors';
 
 export interface AddonSpec<T> {
-  /** Folder under src-main/engine/native/ holding binding.gyp. */
+  /** Folder under src-main/engine/native/ holding binding.gyp (or under `sourceDir`). */
   dir: string;
+  /**
+   * Where that folder lies, relative to the project root (default `src-main/engine/native`): the helper's own
+   * addon lives under src-main/helper/native and is found the same way.
+   */
+  sourceDir?: string;
   /** The built file's name, e.g. `posix_fs.node`. */
   file: string;
   envVariable: string;
@@ -43,7 +48,7 @@ export interface AddonSearchContext {
 export function addonCandidates(spec: AddonSpec<unknown>, context: AddonSearchContext): string[] {
   const explicit = context.env[spec.envVariable];
   if (explicit !== undefined && explicit !== '') return [path.resolve(explicit)];
-  const built = path.join('src-main', 'engine', 'native', spec.dir, 'build', 'Release', spec.file);
+  const built = path.join(sourceDirOf(spec), spec.dir, 'build', 'Release', spec.file);
   const candidates: string[] = [];
   if (context.resourcesPath !== undefined)
     candidates.push(path.join(context.resourcesPath, 'native', spec.file));
@@ -80,7 +85,7 @@ export function loadAddonFrom<T>(spec: AddonSpec<T>, candidates: readonly string
   throw new EngineError(
     'IO_ERROR',
     `the ${spec.name} addon (${spec.purpose}) could not be loaded (build it with ` +
-      `\`npx node-gyp rebuild --directory src-main/engine/native/${spec.dir}\`); tried: ${problems.join('; ')}`,
+      `\`npx node-gyp rebuild --directory ${sourceDirOf(spec)}/${spec.dir}\`); tried: ${problems.join('; ')}`,
   );
 }
 
@@ -105,6 +110,10 @@ export function cachedAddonLoader<T>(spec: AddonSpec<T>): () => T {
     if ('error' in cached) throw cached.error;
     return cached.binding;
   };
+}
+
+function sourceDirOf(spec: AddonSpec<unknown>): string {
+  return spec.sourceDir ?? 'src-main/engine/native';
 }
 
 /** Names of functions the exports lack, for `problemWith`. */

@@ -4,20 +4,24 @@
  * supplementary groups from /proc. The helper runs as root, so this is what decides who may command it.
  *
  * The addon is built by the package.json "install" script into
- * `src-main/helper/native/peer-credentials/build/Release/peer_credentials.node` and looked for, in order (the same
- * scheme as the engine's addons, engine/native/native-addon-loader.ts, whose paths are the engine's own):
+ * `src-main/helper/native/peer-credentials/build/Release/peer_credentials.node` and found by the engine's addon
+ * loader (engine/native/native-addon-loader.ts), in order:
  * 1. `$BACKUP_MANAGER_PEER_CREDENTIALS_ADDON`, if set: that file only;
  * 2. a packaged Electron app: `<process.resourcesPath>/native/peer_credentials.node`;
  * 3. a checkout: the build output under an ancestor of this module's directory — src-main/helper/server from
  *    sources (vitest), out/main or out/main/chunks from the electron-vite build.
  * A missing addon is an error naming every place searched: without it no peer can be authorized.
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import type net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isEngineError } from '../../engine/errors';
+import {
+  type AddonSpec,
+  cachedAddonLoader,
+  loadAddonFrom,
+  missingFunctions,
+} from '../../engine/native/native-addon-loader';
 import { HelperServerError } from './helper-server-error';
 
 export interface PeerCredentials {
@@ -31,77 +35,44 @@ interface PeerCredentialsBinding {
 }
 
 export const peerCredentialsAddonEnvVariable = 'BACKUP_MANAGER_PEER_CREDENTIALS_ADDON';
-const addonFile = 'peer_credentials.node';
 
-/** The files tried, in order (see the module comment). */
-export function peerCredentialsAddonCandidates(context: {
-  moduleDir: string;
-  resourcesPath: string | undefined;
-  env: NodeJS.ProcessEnv;
-}): string[] {
-  const explicit = context.env[peerCredentialsAddonEnvVariable];
-  if (explicit !== undefined && explicit !== '') return [path.resolve(explicit)];
-  const built = path.join('src-main', 'helper', 'native', 'peer-credentials', 'build', 'Release', addonFile);
-  const candidates: string[] = [];
-  if (context.resourcesPath !== undefined)
-    candidates.push(path.join(context.resourcesPath, 'native', addonFile));
-  let dir = path.resolve(context.moduleDir);
-  for (let level = 0; level < 6; level++) {
-    candidates.push(path.join(dir, built));
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return candidates;
+const addonSpec: AddonSpec<PeerCredentialsBinding> = {
+  dir: 'peer-credentials',
+  sourceDir: 'src-main/helper/native',
+  file: 'peer_credentials.node',
+  envVariable: peerCredentialsAddonEnvVariable,
+  name: 'peer-credentials',
+  purpose: 'who connects to the helper socket',
+  problemWith: (exports) =>
+    missingFunctions(exports, ['peerCredentials']).length > 0
+      ? 'not the peer-credentials addon (no peerCredentials function)'
+      : undefined,
+};
+
+/** The helper's code for a missing addon: without it no peer can be authorized. */
+function unavailable(error: unknown): never {
+  if (!isEngineError(error)) throw error;
+  throw new HelperServerError('PEER_CREDENTIALS_UNAVAILABLE', error.message, { cause: error });
 }
 
 /** Loads the first candidate that is the addon; throws PEER_CREDENTIALS_UNAVAILABLE naming every place searched. */
 export function loadPeerCredentialsAddonFrom(candidates: readonly string[]): PeerCredentialsBinding {
-  const requireNative = createRequire(path.join(currentModuleDir(), 'peer-credentials-loader.cjs'));
-  const problems: string[] = [];
-  for (const file of candidates) {
-    if (!existsSync(file)) {
-      problems.push(`${file}: not found`);
-      continue;
-    }
-    let loaded: unknown;
-    try {
-      loaded = requireNative(file);
-    } catch (error) {
-      problems.push(`${file}: ${error instanceof Error ? error.message : String(error)}`);
-      continue;
-    }
-    if (isBinding(loaded)) return loaded;
-    problems.push(`${file}: not the peer-credentials addon (no peerCredentials function)`);
+  try {
+    return loadAddonFrom(addonSpec, candidates);
+  } catch (error) {
+    return unavailable(error);
   }
-  throw new HelperServerError(
-    'PEER_CREDENTIALS_UNAVAILABLE',
-    'the peer-credentials addon could not be loaded (build it with ' +
-      '`npx node-gyp rebuild --directory src-main/helper/native/peer-credentials`); tried: ' +
-      problems.join('; '),
-  );
 }
 
-let cached: { binding: PeerCredentialsBinding } | { error: HelperServerError } | undefined;
+const loadCached = cachedAddonLoader(addonSpec);
 
-/** The addon for this process, loaded once; a failure is remembered and thrown again. */
+/** The addon for this process, loaded once (the engine's loader: same search order as its own addons). */
 export function loadPeerCredentialsAddon(): PeerCredentialsBinding {
-  if (cached === undefined) {
-    const resourcesPath = (process as NodeJS.Process & { resourcesPath?: string }).resourcesPath;
-    const candidates = peerCredentialsAddonCandidates({
-      moduleDir: currentModuleDir(),
-      resourcesPath,
-      env: process.env,
-    });
-    try {
-      cached = { binding: loadPeerCredentialsAddonFrom(candidates) };
-    } catch (error) {
-      if (!(error instanceof HelperServerError)) throw error;
-      cached = { error };
-    }
+  try {
+    return loadCached();
+  } catch (error) {
+    return unavailable(error);
   }
-  if ('error' in cached) throw cached.error;
-  return cached.binding;
 }
 
 /** What a net.Socket keeps of its libuv handle; `fd` is undocumented but stable on Unix (pipe_wrap, tcp_wrap). */
@@ -176,17 +147,4 @@ function parseStatusFields(text: string): Map<string, string> {
     if (colon > 0) fields.set(line.slice(0, colon), line.slice(colon + 1).trim());
   }
   return fields;
-}
-
-function isBinding(value: unknown): value is PeerCredentialsBinding {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Record<string, unknown>).peerCredentials === 'function'
-  );
-}
-
-function currentModuleDir(): string {
-  // CommonJS bundles (electron-vite output) and vitest define __dirname; native ES modules have import.meta.
-  return typeof __dirname === 'string' ? __dirname : path.dirname(fileURLToPath(import.meta.url));
 }
