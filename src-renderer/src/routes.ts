@@ -10,7 +10,11 @@ export const routes = [
 
 export type RouteId = (typeof routes)[number]['id'];
 
+/**
+ * The screen of a hash: `#/troubleshooting`, and also `#/troubleshooting?check=free-space` or
+ * `#/troubleshooting/free-space` (a deep link into one part of a screen; the screen reads the rest itself).
+ */
 export function routeFromHash(hash: string): RouteId {
-  const id = hash.replace(/^#\/?/, '');
+  const id = hash.replace(/^#\/?/, '').split(/[?/]/)[0];
   return routes.find((route) => route.id === id)?.id ?? 'dashboard';
 }
