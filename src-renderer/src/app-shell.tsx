@@ -4,6 +4,7 @@ import { DashboardScreen } from './features/dashboard/dashboard-screen';
 import { DataSourcesScreen } from './features/data-sources/data-sources-screen';
 import { RestoreScreen } from './features/restore/restore-screen';
 import { SessionsScreen } from './features/sessions/sessions-screen';
+import { SettingsScreen } from './features/settings/settings-screen';
 import { SnapshotLocationScreen } from './features/snapshot-location/snapshot-location-screen';
 import { TroubleshootingScreen } from './features/troubleshooting/troubleshooting-screen';
 import { type RouteId, routes } from './routes';
@@ -16,6 +17,7 @@ const screens: Record<RouteId, ComponentType> = {
   'snapshot-location': SnapshotLocationScreen,
   sessions: SessionsScreen,
   troubleshooting: TroubleshootingScreen,
+  settings: SettingsScreen,
   restore: RestoreScreen,
 };
 

@@ -5,6 +5,7 @@ export const routes = [
   { id: 'snapshot-location', title: 'Snapshot location' },
   { id: 'sessions', title: 'Sessions' },
   { id: 'troubleshooting', title: 'Troubleshooting' },
+  { id: 'settings', title: 'Settings' },
   { id: 'restore', title: 'Restore' },
 ] as const;
 

@@ -1,0 +1,97 @@
+import { useEffect, useState } from 'react';
+import { useApi } from '../../api/api-context';
+import { useAppStore } from '../../store/store-context';
+import { PasswordFileSection, PasswordSection } from './password-section';
+import { RepositorySection } from './repository-section';
+import { RetentionSection } from './retention-section';
+import { SchedulesSummary } from './schedules-summary';
+import { createSettingsStore, type SettingsStoreApi, useSettings } from './settings-store';
+import { SettingsUnavailable } from './settings-unavailable';
+
+export function SettingsScreen() {
+  const api = useApi();
+  const [store] = useState(() => createSettingsStore(api));
+  const helperState = useAppStore((state) => state.helper?.state);
+  // Read on opening, and again whenever the helper comes or goes: what it reports is the truth.
+  useEffect(() => {
+    void helperState;
+    void store.getState().load();
+  }, [store, helperState]);
+  return <SettingsView store={store} />;
+}
+
+/** The screen for a given store (tests render it with a store filled by a fake api). */
+export function SettingsView({ store }: { store: SettingsStoreApi }) {
+  const settings = useSettings(store, (s) => s.settings);
+  const schedules = useSettings(store, (s) => s.schedules);
+  const helper = useAppStore((state) => state.helper);
+  return (
+    <>
+      <h2>Settings</h2>
+      {settings.status === 'loading' ? (
+        <p className="muted settings-placeholder" role="status">
+          Reading the settings from the helper service…
+        </p>
+      ) : settings.status === 'error' ? (
+        <SettingsUnavailable
+          failure={settings}
+          helper={helper}
+          onRetry={() => void store.getState().load()}
+        />
+      ) : (
+        <SettingsSections store={store} />
+      )}
+      <SchedulesSummary
+        schedules={schedules}
+        helperDown={
+          settings.status === 'error' && schedules.status === 'error' && schedules.code === settings.code
+        }
+      />
+    </>
+  );
+}
+
+function SettingsSections({ store }: { store: SettingsStoreApi }) {
+  const settings = useSettings(store, (s) => s.settings);
+  const state = useSettings(store, (s) => s);
+  const mode = useAppStore((s) => s.app?.mode ?? null);
+  if (settings.status !== 'ready') return null;
+  const { repository, passwordFile, retention } = settings.value;
+  const actions = store.getState();
+  return (
+    <>
+      <RepositorySection
+        repository={repository}
+        input={state.repositoryInput}
+        change={state.changes.repository}
+        onInput={actions.setRepositoryInput}
+        onSave={() => void actions.saveRepository()}
+      />
+      <PasswordSection
+        mode={mode}
+        repository={repository}
+        change={state.changes.password}
+        pending={state.passwordPending}
+        onRemember={(password) => void actions.rememberPassword(password)}
+        onForget={() => void actions.forgetPassword()}
+      />
+      <PasswordFileSection
+        passwordFile={passwordFile}
+        input={state.passwordFileInput}
+        change={state.changes.passwordFile}
+        onInput={actions.setPasswordFileInput}
+        onSave={() => void actions.savePasswordFile()}
+      />
+      <RetentionSection
+        retention={retention}
+        form={state.retentionForm}
+        keepEverything={state.keepEverything}
+        problems={state.retentionProblems}
+        change={state.changes.retention}
+        onField={actions.setRetentionField}
+        onKeepEverything={actions.setKeepEverything}
+        onSave={() => void actions.saveRetention()}
+      />
+    </>
+  );
+}
