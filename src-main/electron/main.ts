@@ -2,9 +2,10 @@
  * Electron main-process entry: single instance, one window, the contract over ipcMain, the shared app service.
  */
 import path from 'node:path';
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, Notification } from 'electron';
 import { createRealAppService } from '../app/create-app';
 import { EncryptedSecretsFile } from '../app/repository-secrets';
+import { watchSessionEnds } from '../app/session-end-notices';
 import { createRequestDispatcher } from '../ipc/request-dispatcher';
 import { registerElectronTransport } from './ipc-transport';
 import { safeStorageCipher } from './safe-storage-cipher';
@@ -47,7 +48,19 @@ if (!app.requestSingleInstanceLock()) {
       windows: () => BrowserWindow.getAllWindows(),
     });
     createAppWindow(windowOptions);
-    app.on('will-quit', () => service.dispose()); // stops reconnecting to the helper
+    // The end of every session as a desktop notification (scheduled ones too: they end while nobody watches).
+    const stopNotices = watchSessionEnds(service.events, (notice) => {
+      if (!Notification.isSupported()) return;
+      new Notification({
+        title: notice.title,
+        body: notice.body,
+        urgency: notice.urgent ? 'critical' : 'normal',
+      }).show();
+    });
+    app.on('will-quit', () => {
+      stopNotices();
+      service.dispose(); // stops reconnecting to the helper
+    });
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createAppWindow(windowOptions);
     });
