@@ -1,0 +1,271 @@
+/**
+ * The Sessions screen's words and numbers: status labels and tones (text and icon, never colour alone), the
+ * phases a source goes through, durations, rates, ETAs, the attempt chain of a restarted session, the timeline
+ * grouped per attempt, and the link into a troubleshooting check. Pure functions, tested on their own.
+ */
+import type {
+  CheckStatus,
+  PreflightCheck,
+  SessionDetail,
+  SessionLogEntry,
+  SessionPhase,
+  SessionSource,
+  SessionStatus,
+  SessionSummary,
+} from '@contract';
+
+export type Tone = 'ok' | 'warn' | 'error' | 'neutral' | 'running';
+
+export interface StatusView {
+  label: string;
+  tone: Tone;
+  icon: string;
+}
+
+/** N-able's names, with an icon so the status is readable without colour. */
+export const statusViews: Record<SessionStatus, StatusView> = {
+  'in-process': { label: 'In process', tone: 'running', icon: '▶' },
+  completed: { label: 'Completed', tone: 'ok', icon: '✓' },
+  'completed-with-errors': { label: 'Completed with errors', tone: 'warn', icon: '!' },
+  failed: { label: 'Failed', tone: 'error', icon: '✕' },
+  aborted: { label: 'Aborted', tone: 'neutral', icon: '■' },
+  interrupted: { label: 'Interrupted', tone: 'warn', icon: '⏸' },
+  restarted: { label: 'Restarted', tone: 'running', icon: '↻' },
+  'not-started': { label: 'Not started', tone: 'neutral', icon: '–' },
+  'no-selection': { label: 'No selection', tone: 'neutral', icon: '∅' },
+};
+
+const terminal: ReadonlySet<SessionStatus> = new Set([
+  'completed',
+  'completed-with-errors',
+  'failed',
+  'aborted',
+  'not-started',
+  'no-selection',
+]);
+
+export function isTerminal(status: SessionStatus): boolean {
+  return terminal.has(status);
+}
+
+/** Running, or waiting for its automatic restart: shown in the live panel. */
+export function isLive(session: Pick<SessionSummary, 'status'>): boolean {
+  return !isTerminal(session.status);
+}
+
+export const sourceLabels: Record<SessionSource, string> = {
+  'system-state': 'System state',
+  files: 'Files',
+};
+
+export const phaseLabels: Record<SessionPhase, string> = {
+  queued: 'Queued',
+  preflight: 'Preflight',
+  snapshot: 'Snapshot',
+  collect: 'Collect',
+  backup: 'Back up',
+  verify: 'Verify',
+  cleanup: 'Clean up',
+  done: 'Done',
+};
+
+/** The steps shown in the stepper: Files sessions skip the snapshot and the collection. */
+export function phasesOf(source: SessionSource): SessionPhase[] {
+  return source === 'files'
+    ? ['preflight', 'backup', 'verify', 'cleanup']
+    : ['preflight', 'snapshot', 'collect', 'backup', 'verify', 'cleanup'];
+}
+
+export type StepState = 'done' | 'current' | 'pending';
+
+const phaseOrder: readonly SessionPhase[] = [
+  'queued',
+  'preflight',
+  'snapshot',
+  'collect',
+  'backup',
+  'verify',
+  'cleanup',
+  'done',
+];
+
+export function stepStates(
+  source: SessionSource,
+  phase: SessionPhase,
+): { phase: SessionPhase; label: string; state: StepState }[] {
+  const at = phaseOrder.indexOf(phase);
+  return phasesOf(source).map((p) => {
+    const index = phaseOrder.indexOf(p);
+    const state: StepState = index < at ? 'done' : index === at ? 'current' : 'pending';
+    return { phase: p, label: phaseLabels[p], state };
+  });
+}
+
+/** "42 s", "3 min 5 s", "1 h 12 min". */
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return '—';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return s % 60 === 0 ? `${m} min` : `${m} min ${s % 60} s`;
+  const h = Math.floor(m / 60);
+  return m % 60 === 0 ? `${h} h` : `${h} h ${m % 60} min`;
+}
+
+export function sessionDuration(session: Pick<SessionSummary, 'startedAt' | 'endedAt'>, now: number): string {
+  if (session.startedAt === null) return '—';
+  const end = session.endedAt === null ? now : Date.parse(session.endedAt);
+  return formatDuration((end - Date.parse(session.startedAt)) / 1000);
+}
+
+/** Decimal megabytes a second, as transfer rates are usually shown. */
+export function formatRate(bytesPerSecond: number): string {
+  if (!Number.isFinite(bytesPerSecond) || bytesPerSecond <= 0) return '—';
+  const mb = bytesPerSecond / 1_000_000;
+  return `${mb >= 100 ? mb.toFixed(0) : mb >= 10 ? mb.toFixed(1) : mb.toFixed(2)} MB/s`;
+}
+
+/** "About 3 minutes left"; seconds only at the very end. */
+export function formatEta(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '—';
+  if (seconds < 60) return 'Less than a minute';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `About ${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return `About ${hours} h ${rest} min`;
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** Keeps both ends of a long path: "/var/lib/…/very/deep/file.conf". */
+export function truncateMiddle(text: string, max = 64): string {
+  if (text.length <= max) return text;
+  const keep = max - 1;
+  const head = Math.ceil(keep * 0.4);
+  return `${text.slice(0, head)}…${text.slice(text.length - (keep - head))}`;
+}
+
+export function formatTime(iso: string | null): string {
+  if (iso === null) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '—';
+  return d.toLocaleString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+}
+
+export function formatClock(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '—';
+  return d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+/**
+ * The story of a session that was restarted: each attempt's outcome then the session's status, e.g.
+ * "Interrupted → Restarted → Completed". Null for a single attempt.
+ */
+export function attemptChain(detail: Pick<SessionDetail, 'attempts' | 'status'>): string | null {
+  if (detail.attempts.length < 2) return null;
+  const steps: string[] = [];
+  detail.attempts.forEach((attempt, i) => {
+    if (i > 0) steps.push(statusViews.restarted.label);
+    const outcome = attempt.outcome ?? (i === detail.attempts.length - 1 ? detail.status : null);
+    if (outcome !== null && outcome !== 'restarted') steps.push(statusViews[outcome].label);
+  });
+  return steps.join(' → ');
+}
+
+export interface TimelineGroup {
+  attempt: number;
+  title: string;
+  outcome: StatusView | null;
+  entries: { seq: number; at: string; phase: string; status: StatusView; detail: string | null }[];
+}
+
+/** The transitions per attempt (attempt 0: queued before the first run), so a restart reads as one story. */
+export function timelineGroups(detail: Pick<SessionDetail, 'transitions' | 'attempts'>): TimelineGroup[] {
+  const groups = new Map<number, TimelineGroup>();
+  for (const t of detail.transitions) {
+    let group = groups.get(t.attempt);
+    if (!group) {
+      const attempt = detail.attempts.find((a) => a.attempt === t.attempt);
+      group = {
+        attempt: t.attempt,
+        title: t.attempt === 0 ? 'Before the first attempt' : `Attempt ${t.attempt}`,
+        outcome: attempt?.outcome ? statusViews[attempt.outcome] : null,
+        entries: [],
+      };
+      groups.set(t.attempt, group);
+    }
+    group.entries.push({
+      seq: t.seq,
+      at: t.at,
+      phase: phaseLabels[t.phase],
+      status: statusViews[t.status],
+      detail: t.detail,
+    });
+  }
+  return [...groups.values()].sort((a, b) => a.attempt - b.attempt);
+}
+
+export const logLevelLabels: Record<SessionLogEntry['level'], string> = {
+  debug: 'Debug',
+  info: 'Info',
+  warning: 'Warning',
+  error: 'Error',
+};
+
+/** The deep link the Troubleshooting screen reads (`#/troubleshooting?check=<id>`). */
+export function troubleshootingHref(check: string): string {
+  return `#/troubleshooting?check=${encodeURIComponent(check)}`;
+}
+
+/** "free-space" → "free space". */
+export function checkName(check: string): string {
+  return check.replace(/-/g, ' ');
+}
+
+export const checkStatusViews: Record<CheckStatus, { label: string; icon: string; tone: Tone }> = {
+  pass: { label: 'Passed', icon: '✓', tone: 'ok' },
+  warn: { label: 'Warning', icon: '!', tone: 'warn' },
+  fail: { label: 'Failed', icon: '✕', tone: 'error' },
+};
+
+/**
+ * Checks a failure of which does not stop a session (the helper's rule in system-state-phases.ts): the services
+ * check (the helper is demonstrably running: it answered) and the 2 TB rule (a restore constraint). The preflight
+ * result does not say which checks block, so the rule is repeated here (reported as a contract gap).
+ */
+const nonBlockingChecks: ReadonlySet<string> = new Set(['services', 'mbr-2tb-limit']);
+
+export function blocks(check: Pick<PreflightCheck, 'id' | 'status'>): boolean {
+  return check.status === 'fail' && !nonBlockingChecks.has(check.id);
+}
+
+/** The verdict for "Back up now": fail only for a blocking failure; any other problem is a warning. */
+export function startVerdict(checks: Pick<PreflightCheck, 'id' | 'status'>[]): CheckStatus {
+  if (checks.some(blocks)) return 'fail';
+  return checks.some((c) => c.status !== 'pass') ? 'warn' : 'pass';
+}
+
+/** "2 warnings", "1 error, 3 warnings", "None". */
+export function problemsSummary(failure: unknown, warnings: number | null): string {
+  const parts: string[] = [];
+  if (failure) parts.push('1 error');
+  if (warnings !== null && warnings > 0) parts.push(`${warnings} warning${warnings === 1 ? '' : 's'}`);
+  return parts.length > 0 ? parts.join(', ') : warnings === null && !failure ? '—' : 'None';
+}
+
+/** The toast line for a session that just ended. */
+export function endedMessage(session: Pick<SessionSummary, 'source' | 'status' | 'failure'>): string {
+  const what = `${sourceLabels[session.source]} backup`;
+  const status = statusViews[session.status].label;
+  return session.failure ? `${what}: ${status} — ${session.failure.message}` : `${what}: ${status}`;
+}

@@ -1,0 +1,123 @@
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import { ApiProvider } from '../../api/api-context';
+import { PreflightReview } from './preflight-review';
+import { SessionDetails } from './session-details';
+import { ProgressNumbers } from './session-progress';
+import { SessionsHistory } from './sessions-history';
+import { createSessionsStore, type SessionsState } from './sessions-store';
+import { detail, failingPreflight, fakeApi, progress, summary } from './test-fixtures';
+
+function storeWith(patch: Partial<SessionsState>) {
+  const api = fakeApi();
+  const store = createSessionsStore(api);
+  store.setState(patch);
+  // Server rendering reads zustand's initial state; serve the current one instead.
+  store.getInitialState = store.getState;
+  return { api, store };
+}
+
+describe('sessions views', () => {
+  it('shows the phases in text, the numbers for humans and the current item', () => {
+    const html = renderToStaticMarkup(
+      <ProgressNumbers source="system-state" phase="backup" progress={progress()} />,
+    );
+    expect(html).toMatch(/data-phase="collect" data-state="done"/);
+    expect(html).toMatch(/aria-current="step"[^>]*>.*Back up.*\(current\)/);
+    expect(html).toContain('50.0 MiB of 200 MiB');
+    expect(html).toContain('10 of 100');
+    expect(html).toContain('12.5 MB/s');
+    expect(html).toContain('About 3 minutes');
+    expect(html).toContain('/etc/ssh/sshd_config');
+    expect(html).toContain('aria-valuenow="25"');
+  });
+
+  it('keeps every number slot before the first progress event (no layout jump)', () => {
+    const html = renderToStaticMarkup(<ProgressNumbers source="files" phase="queued" progress={undefined} />);
+    for (const fact of ['percent', 'bytes', 'files', 'rate', 'eta'])
+      expect(html).toContain(`progress-${fact}`);
+    expect(html).toContain('data-testid="current-item"');
+  });
+
+  it('blocks the start on a failing preflight, with the reason and a link to the check', () => {
+    const api = fakeApi();
+    const html = renderToStaticMarkup(
+      <ApiProvider api={api}>
+        <PreflightReview
+          flow={{ stage: 'review', preflight: { ...failingPreflight, freeSpace: null }, error: null }}
+          onStart={() => undefined}
+          onRecheck={() => undefined}
+          onClose={() => undefined}
+        />
+      </ApiProvider>,
+    );
+    expect(html).toContain('“Back up now” is blocked');
+    expect(html).toContain('INSUFFICIENT_SPACE');
+    expect(html).toContain('href="#/troubleshooting?check=free-space"');
+    expect(html).not.toContain('preflight-start');
+  });
+
+  it('lists the history with status text, size added and the attempt chain', () => {
+    const id = summary().id;
+    const { store } = storeWith({
+      sessions: [summary({ status: 'completed', endedAt: '2025-01-01T10:03:06.000Z' })],
+      listLoading: false,
+      details: {
+        [id]: detail({
+          status: 'completed',
+          stats: {
+            filesNew: 3,
+            filesChanged: 1,
+            filesUnmodified: 0,
+            bytesProcessed: 10,
+            bytesAdded: 5 * 1024 * 1024,
+            warnings: 2,
+          },
+          attempts: [
+            {
+              attempt: 1,
+              startedAt: '2025-01-01T10:00:01Z',
+              endedAt: null,
+              outcome: 'interrupted',
+              failure: null,
+            },
+            {
+              attempt: 2,
+              startedAt: '2025-01-01T10:01:01Z',
+              endedAt: null,
+              outcome: 'completed',
+              failure: null,
+            },
+          ],
+        }),
+      },
+    });
+    const html = renderToStaticMarkup(<SessionsHistory store={store} />);
+    expect(html).toContain('Completed');
+    expect(html).toContain('3 min 5 s');
+    expect(html).toContain('5.00 MiB');
+    expect(html).toContain('2 warnings');
+    expect(html).toContain('Interrupted → Restarted → Completed');
+    expect(html).toContain('show details');
+  });
+
+  it('shows a failure with its code and the link into the troubleshooting check', () => {
+    const id = summary().id;
+    const failure = {
+      code: 'INSUFFICIENT_SPACE',
+      message: 'Not enough free space on /mnt/tiny.',
+      check: 'free-space',
+    };
+    const { store } = storeWith({
+      selectedId: id,
+      details: { [id]: detail({ status: 'failed', failure }) },
+      log: [{ seq: 1, at: '2025-01-01T10:00:01Z', attempt: 1, level: 'error', message: 'no space' }],
+    });
+    const html = renderToStaticMarkup(<SessionDetails store={store} />);
+    expect(html).toContain('Failed with INSUFFICIENT_SPACE');
+    expect(html).toContain('href="#/troubleshooting?check=free-space"');
+    expect(html).toContain('Open the free space check');
+    expect(html).toMatch(/sessions-level-error">Error</);
+    expect(html).toContain('Before the first attempt');
+  });
+});
