@@ -30,6 +30,7 @@ export function toContractCheck(check: HelperCheck): PreflightCheck {
     title: check.title,
     evidence: [...check.evidence],
     fix: check.fix,
+    blocksBackup: check.blocksBackup,
   };
 }
 

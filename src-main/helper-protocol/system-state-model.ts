@@ -19,6 +19,8 @@ export interface PreflightCheck {
   evidence: string[];
   /** What to do about it ("" when nothing is needed). */
   fix: string;
+  /** A failing check that stops a session (the helper's rule, sessions/preflight-policy.ts); false otherwise. */
+  blocksBackup: boolean;
 }
 
 export interface SizeEstimate {

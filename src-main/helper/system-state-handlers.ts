@@ -65,7 +65,7 @@ export function createSystemStateHandlers(
     'system-state/preflight': async ({ location }) => {
       const result = await systemState.preflight(location);
       return {
-        checks: result.checks.map(toWireCheck),
+        checks: result.checks.map((check) => toWireCheck(check, result.machine.windows)),
         overall: worstStatus(result.checks.map((c) => c.status)),
         location: result.location,
         locationSource: result.locationSource,

@@ -20,8 +20,10 @@ import {
 } from '../system-state/location/snapshot-location';
 import type { CheckResult } from '../system-state/preflight/check';
 import type { MachineContext } from '../system-state/system-state-service';
+import { checkBlocksSession } from './sessions/preflight-policy';
 
-export function toWireCheck(check: CheckResult): PreflightCheck {
+/** `windows`: the machine the check ran on, whose rules decide whether a failure blocks a session. */
+export function toWireCheck(check: CheckResult, windows: boolean): PreflightCheck {
   return {
     id: check.id,
     status: check.status,
@@ -29,6 +31,7 @@ export function toWireCheck(check: CheckResult): PreflightCheck {
     title: check.title,
     evidence: [...check.evidence],
     fix: check.fix,
+    blocksBackup: checkBlocksSession(check, windows),
   };
 }
 
@@ -63,7 +66,7 @@ export function toWireReport(report: SystemStateReport): DiagnosticReport {
     machine: { ...report.machine },
     snapshot: { ...report.snapshot },
     overall: report.overall,
-    checks: report.checks.map(toWireCheck),
+    checks: report.checks.map((check) => toWireCheck(check, report.machine.platform === 'win32')),
     components: report.components.map((c) => ({
       id: c.id,
       title: c.title,

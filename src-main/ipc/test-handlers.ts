@@ -75,6 +75,7 @@ const sampleCheck: PreflightCheck = {
   title: 'Free space for the snapshot',
   evidence: ['free there: 2.0 GiB; System state estimate: 1.5 GiB; ratio 1.33'],
   fix: 'Move the snapshot location to /data (120 GiB free, ext4)',
+  blocksBackup: false,
 };
 
 const sampleDrive: SnapshotDrive = {

@@ -10,6 +10,7 @@ import { stagingFolder } from '../../system-state/exports/run-exports';
 import { formatBytes } from '../../system-state/format-bytes';
 import type { CheckResult } from '../../system-state/preflight/check';
 import type { StagingResult } from '../../system-state/system-state-service';
+import { nonBlockingExplanations, nonBlockingReason } from './preflight-policy';
 import type { AttemptContext } from './session-context';
 import { journaled, reportProblem } from './session-context';
 import { SessionError } from './session-failure';
@@ -63,21 +64,14 @@ export async function systemStatePreflight(context: AttemptContext): Promise<Pre
       log.info(describeCheck(check));
     } else if (check.status === 'warn') {
       log.warning(describeCheck(check));
-    } else if (check.id === 'services' && !windows) {
-      // The helper is demonstrably running (it runs this session); what the check adds is that it is not
-      // installed or enabled as a service, which matters for scheduled sessions after a reboot.
-      log.warning(
-        `${describeCheck(check)}\n  Not blocking: the helper is running (it runs this session), but it is not ` +
-          'installed or enabled as a service, so scheduled sessions will not survive a reboot.',
-      );
-    } else if (check.id === 'mbr-2tb-limit') {
-      // A constraint of the restore (the replacement disk's partition style), not of the backup.
-      log.warning(
-        `${describeCheck(check)}\n  Not blocking: this limits which disks a restore can use, not the backup.`,
-      );
     } else {
-      log.error(describeCheck(check));
-      blocking.push(check);
+      const reason = nonBlockingReason(check, windows);
+      if (reason !== null) {
+        log.warning(`${describeCheck(check)}\n  ${nonBlockingExplanations[reason]}`);
+      } else {
+        log.error(describeCheck(check));
+        blocking.push(check);
+      }
     }
   }
   const first = blocking[0];

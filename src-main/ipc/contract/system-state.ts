@@ -26,6 +26,8 @@ export const PreflightCheckSchema = z
     evidence: z.array(z.string()),
     /** What to do about it; empty when nothing is needed. */
     fix: z.string(),
+    /** A failure that stops a session ("Back up now" is blocked); false for passing, warning and other checks. */
+    blocksBackup: z.boolean(),
   })
   .strict();
 export type PreflightCheck = z.infer<typeof PreflightCheckSchema>;

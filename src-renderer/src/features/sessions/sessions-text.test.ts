@@ -145,15 +145,15 @@ describe('sessions text', () => {
     expect(troubleshootingHref('free-space')).toBe('#/troubleshooting?check=free-space');
   });
 
-  it('blocks the start only for a check the helper treats as blocking', () => {
+  it('blocks the start only for a check the helper marks as blocking', () => {
     expect(
       startVerdict([
-        { id: 'services', status: 'fail' },
-        { id: 'free-space', status: 'pass' },
+        { status: 'fail', blocksBackup: false },
+        { status: 'pass', blocksBackup: false },
       ]),
     ).toBe('warn');
-    expect(startVerdict([{ id: 'free-space', status: 'fail' }])).toBe('fail');
-    expect(startVerdict([{ id: 'free-space', status: 'pass' }])).toBe('pass');
+    expect(startVerdict([{ status: 'fail', blocksBackup: true }])).toBe('fail');
+    expect(startVerdict([{ status: 'pass', blocksBackup: false }])).toBe('pass');
   });
 
   it('counts problems in words', () => {

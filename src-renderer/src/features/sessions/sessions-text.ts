@@ -238,19 +238,13 @@ export const checkStatusViews: Record<CheckStatus, { label: string; icon: string
   fail: { label: 'Failed', icon: '✕', tone: 'error' },
 };
 
-/**
- * Checks a failure of which does not stop a session (the helper's rule in system-state-phases.ts): the services
- * check (the helper is demonstrably running: it answered) and the 2 TB rule (a restore constraint). The preflight
- * result does not say which checks block, so the rule is repeated here (reported as a contract gap).
- */
-const nonBlockingChecks: ReadonlySet<string> = new Set(['services', 'mbr-2tb-limit']);
-
-export function blocks(check: Pick<PreflightCheck, 'id' | 'status'>): boolean {
-  return check.status === 'fail' && !nonBlockingChecks.has(check.id);
+/** Whether a check stops a session: the helper says so per check (its rule, sessions/preflight-policy.ts). */
+export function blocks(check: Pick<PreflightCheck, 'blocksBackup'>): boolean {
+  return check.blocksBackup;
 }
 
 /** The verdict for "Back up now": fail only for a blocking failure; any other problem is a warning. */
-export function startVerdict(checks: Pick<PreflightCheck, 'id' | 'status'>[]): CheckStatus {
+export function startVerdict(checks: Pick<PreflightCheck, 'status' | 'blocksBackup'>[]): CheckStatus {
   if (checks.some(blocks)) return 'fail';
   return checks.some((c) => c.status !== 'pass') ? 'warn' : 'pass';
 }

@@ -81,8 +81,24 @@ export function progress(patch: Partial<SessionProgress> = {}): SessionProgress 
 
 export const passingPreflight: PreflightResult = {
   checks: [
-    { id: 'free-space', status: 'pass', code: 'OK', title: 'Free space', evidence: ['2 GiB free'], fix: '' },
-    { id: 'services', status: 'pass', code: 'OK', title: 'Services', evidence: [], fix: '' },
+    {
+      id: 'free-space',
+      status: 'pass',
+      code: 'OK',
+      title: 'Free space',
+      evidence: ['2 GiB free'],
+      fix: '',
+      blocksBackup: false,
+    },
+    {
+      id: 'services',
+      status: 'pass',
+      code: 'OK',
+      title: 'Services',
+      evidence: [],
+      fix: '',
+      blocksBackup: false,
+    },
   ],
   overall: 'pass',
   location: '/',
@@ -100,6 +116,7 @@ export const failingPreflight: PreflightResult = {
       title: 'Free space',
       evidence: ['1 MiB free on /mnt/tiny, 40 MiB needed'],
       fix: 'Move the snapshot location to a larger drive.',
+      blocksBackup: true,
     },
   ],
   overall: 'fail',

@@ -56,6 +56,7 @@ export function preflightResult(status: 'pass' | 'warn' | 'fail', location = '/'
         title: 'Free space for the snapshot',
         evidence: [`snapshot location: ${location}`],
         fix: status === 'pass' ? '' : 'Move the snapshot location to /',
+        blocksBackup: status === 'fail',
       },
     ],
     overall: status,

@@ -18,6 +18,7 @@ const check = (over: Partial<PreflightCheck>): PreflightCheck => ({
   title: 'Free space for the snapshot',
   evidence: [],
   fix: '',
+  blocksBackup: false,
   ...over,
 });
 

@@ -13,6 +13,7 @@ const services: PreflightCheck = {
   title: 'Required services running and starting automatically',
   evidence: ['systemd is not running as PID 1', 'backup-manager-helper.service: state "unknown"'],
   fix: 'Start the helper by hand (backup-manager-helper) before a session. Install the Backup Manager package.',
+  blocksBackup: false,
 };
 const freeSpace: PreflightCheck = {
   id: 'free-space',
@@ -21,6 +22,7 @@ const freeSpace: PreflightCheck = {
   title: 'Free space for the snapshot',
   evidence: ['free there: 68.9 GiB'],
   fix: '',
+  blocksBackup: false,
 };
 const result: PreflightResult = {
   checks: [freeSpace, services],

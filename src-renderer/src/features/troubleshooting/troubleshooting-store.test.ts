@@ -11,6 +11,7 @@ const preflight: PreflightResult = {
       title: 'Free space',
       evidence: ['free there: 9 GiB'],
       fix: '',
+      blocksBackup: false,
     },
   ],
   overall: 'pass',
