@@ -76,6 +76,22 @@ test('data sources: detected components, System state daily at 02:30, a Files pa
   await expect(page.getByTestId('files-no-selection')).toHaveCount(0);
   await expect(pathField).toHaveValue('');
 
+  // An exclude pattern → listed, saved with the schedule (the CLI reads it from the helper).
+  const excludeField = files.getByLabel(/Pattern to exclude/);
+  await expect(files.getByTestId('files-no-excludes')).toBeVisible();
+  await excludeField.fill('*.tmp');
+  await excludeField.press('Enter');
+  await expect(files.getByTestId('files-excluded')).toContainText('*.tmp');
+  await expect(excludeField).toHaveValue('');
+  const saved = JSON.parse(env.cli(['schedule', 'get', '--json'])) as unknown;
+  expect(JSON.stringify(saved)).toContain('"excludes":["*.tmp"]');
+  // A pattern the helper cannot compile is refused with its code, and the saved ones stay.
+  await excludeField.fill('[abc');
+  await excludeField.press('Enter');
+  await expect(files.getByRole('alert')).toContainText('INVALID_EXCLUDE');
+  await expect(files.getByTestId('files-excluded')).not.toContainText('[abc');
+  await excludeField.fill('');
+
   // Files daily at 03:15 (it has a path now); removing its last path is then refused by the helper, with the code.
   await files.getByLabel('Back up').selectOption('daily');
   await files.getByLabel('At (local time)').fill('03:15');

@@ -273,6 +273,35 @@ describe('the app service on the real helper', () => {
     expect(refused).toMatchObject({ ok: false, code: 'SCHEDULE_INVALID' });
   });
 
+  it('keeps the Files exclude patterns with the schedule, and refuses a malformed one with INVALID_EXCLUDE', async () => {
+    const files = path.join(dir, 'files');
+    const { schedules } = await ok('schedule.set', {
+      source: 'files',
+      spec: { kind: 'off' },
+      paths: [files],
+      excludes: ['*.tmp', '**/node_modules'],
+    });
+    expect(schedules.find((s) => s.source === 'files')?.excludes).toEqual(['*.tmp', '**/node_modules']);
+    const refused = await call('schedule.set', {
+      source: 'files',
+      spec: { kind: 'off' },
+      paths: [files],
+      excludes: ['[abc'],
+    });
+    expect(refused).toMatchObject({ ok: false, code: 'INVALID_EXCLUDE' });
+    // The refused change left the saved patterns as they were.
+    const kept = (await ok('schedule.get', {})).schedules.find((s) => s.source === 'files');
+    expect(kept?.excludes).toEqual(['*.tmp', '**/node_modules']);
+    const empty = await call('schedule.set', { source: 'files', spec: { kind: 'off' }, excludes: [''] });
+    expect(empty).toMatchObject({ ok: false, code: 'INVALID_REQUEST' });
+    const start = await call('sessions.start', { source: 'files', paths: [files], excludes: ['[abc'] });
+    expect(start).toMatchObject({
+      ok: false,
+      code: 'SESSION_FAILED_TO_START',
+      message: expect.stringContaining('INVALID_EXCLUDE'),
+    });
+  });
+
   it('never put a password in an answer or an event, and nothing was left undelivered', () => {
     expect(JSON.stringify(answers)).not.toContain(password);
     expect(JSON.stringify(events)).not.toContain(password);

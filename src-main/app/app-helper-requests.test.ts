@@ -25,6 +25,7 @@ const helperDetail: HelperSessionDetail = {
   id: sessionId,
   source: 'system-state',
   paths: ['/etc'],
+  excludes: [],
   repository: '/mnt/backup/repo',
   trigger: 'manual',
   status: 'completed',

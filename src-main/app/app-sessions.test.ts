@@ -33,6 +33,7 @@ const helperSession: HelperSessionSummary = {
   id: '20261125-010203-abcdef',
   source: 'files',
   paths: ['/home/ada'],
+  excludes: [],
   repository,
   trigger: 'manual',
   status: 'in-process',

@@ -42,6 +42,7 @@ const sharedCodes = [
   'INSUFFICIENT_SPACE',
   'SETTINGS_INVALID',
   'SCHEDULE_INVALID',
+  'INVALID_EXCLUDE',
   'PASSWORD_REQUIRED',
 ] as const satisfies readonly ErrorCode[];
 

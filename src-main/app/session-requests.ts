@@ -67,7 +67,7 @@ export function createSessionHandlers(deps: SessionRequestDeps): SessionHandlers
   };
 
   return {
-    async 'sessions.start'({ source, paths }) {
+    async 'sessions.start'({ source, paths, excludes }) {
       const what = 'start the backup';
       const helper = requireHelper(what);
       let repository: string | null;
@@ -86,6 +86,7 @@ export function createSessionHandlers(deps: SessionRequestDeps): SessionHandlers
         const result = await helper.request(SessionStartRequest.type, {
           source,
           ...(paths === undefined ? {} : { paths }),
+          ...(excludes === undefined ? {} : { excludes }),
           // The repository is pinned with the password, so a settings change in between cannot hand this
           // repository's password to a session on another one.
           ...(found.password === null || repository === null ? {} : { repository, password: found.password }),

@@ -41,11 +41,12 @@ export function createSettingsHandlers(access: HelperAccess): SettingsHandlers {
       const { schedules } = await askHelper(access, 'read the schedules', ScheduleGetRequest.type, {});
       return { schedules: schedules.map(toContractSchedule) };
     },
-    async 'schedule.set'({ source, spec, paths }) {
+    async 'schedule.set'({ source, spec, paths, excludes }) {
       const { schedules } = await askHelper(access, 'change the schedule', ScheduleSetRequest.type, {
         source,
         spec,
         ...(paths === undefined ? {} : { paths }),
+        ...(excludes === undefined ? {} : { excludes }),
       });
       return { schedules: schedules.map(toContractSchedule) };
     },
@@ -68,6 +69,7 @@ function toContractSchedule(schedule: HelperSchedule): ScheduleState {
     source: schedule.source,
     spec: schedule.spec,
     paths: [...schedule.paths],
+    excludes: [...schedule.excludes],
     nextRunAt: schedule.nextRunAt,
     lastRunAt: schedule.lastRunAt,
     lastSessionId: schedule.lastSessionId,

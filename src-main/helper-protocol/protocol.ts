@@ -82,11 +82,16 @@ export namespace InitializeRequest {
   export const type = new RequestType<z.infer<typeof params>, InitializeResult, HelperErrorData>(method);
 }
 
+/** Exclude patterns (restic syntax); the helper also compiles them and refuses a malformed one (INVALID_EXCLUDE). */
+export const excludePatternsSchema = z.array(z.string().min(1).max(4096)).max(1000);
+
 export const sessionStartParamsSchema = z
   .object({
     source: sessionSourceSchema,
     /** Files source: what to back up (absolute paths). */
     paths: z.array(absolutePath).max(10_000).optional(),
+    /** Files source: patterns of entries to leave out. */
+    excludes: excludePatternsSchema.optional(),
     /** Overrides the repository of the settings for this session. */
     repository: absolutePath.optional(),
     /** Handed over per session (Electron decrypts it with safeStorage); kept in the helper's memory only. */
@@ -190,6 +195,7 @@ export const scheduleSetParamsSchema = z
     source: sessionSourceSchema,
     spec: scheduleSpecSchema,
     paths: z.array(absolutePath).max(10_000).optional(),
+    excludes: excludePatternsSchema.optional(),
   })
   .strict();
 /** Sets one data source's schedule. */

@@ -126,6 +126,8 @@ export interface SessionSummary {
   source: SessionSource;
   /** Files source: the selected paths. System state: the component paths backed up (known after preflight). */
   paths: string[];
+  /** Files source: the exclude patterns (restic syntax) this session was started with. System state: none. */
+  excludes: string[];
   repository: string;
   trigger: SessionTrigger;
   status: SessionStatus;
@@ -213,6 +215,8 @@ export interface ScheduleState {
   spec: ScheduleSpec;
   /** Files source: what a scheduled run backs up. */
   paths: string[];
+  /** Files source: exclude patterns (restic syntax) a scheduled run passes on. */
+  excludes: string[];
   nextRunAt: string | null;
   lastRunAt: string | null;
   lastSessionId: string | null;

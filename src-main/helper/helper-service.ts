@@ -103,8 +103,13 @@ export async function startHelper(
   const scheduler = new Scheduler({
     store: ScheduleStore.inStateDir(args.stateDir),
     journal,
-    startSession: (source, paths) =>
-      runner.start({ source, paths: source === 'files' ? paths : undefined, trigger: 'schedule' }),
+    startSession: (source, paths, _dueAt, excludes) =>
+      runner.start({
+        source,
+        paths: source === 'files' ? paths : undefined,
+        excludes: source === 'files' ? excludes : undefined,
+        trigger: 'schedule',
+      }),
     log: (level: LogLevel, message: string) => logAt(log, level, `scheduler: ${message}`),
   });
 

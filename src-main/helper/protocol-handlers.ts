@@ -43,6 +43,7 @@ export function createProtocolHandlers(deps: ProtocolHandlerDeps): HelperHandler
       runner.start({
         source: params.source,
         paths: params.paths,
+        excludes: params.excludes,
         repository: params.repository,
         password: params.password,
         trigger: 'manual',
@@ -66,8 +67,8 @@ export function createProtocolHandlers(deps: ProtocolHandlerDeps): HelperHandler
       return { session: await runner.wait(id, abortSignalOf(token)) };
     },
     'schedule/get': async () => ({ schedules: await scheduler.states() }),
-    'schedule/set': async ({ source, spec, paths }) => ({
-      schedules: await scheduler.set(source, spec, paths ?? []),
+    'schedule/set': async ({ source, spec, paths, excludes }) => ({
+      schedules: await scheduler.set(source, spec, paths ?? [], excludes ?? []),
     }),
     'settings/get': async () => ({ settings: await settings.read() }),
     'settings/set': async (patch) => ({ settings: await settings.update(patch) }),

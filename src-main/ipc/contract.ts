@@ -30,6 +30,7 @@ import {
   SessionSummarySchema,
 } from './contract/sessions';
 import {
+  ExcludePatternsSchema,
   HelperSettingsSchema,
   RetentionSchema,
   ScheduleSpecSchema,
@@ -78,6 +79,8 @@ export const requests = {
         source: SessionSourceSchema,
         /** Files source: what to back up (absolute paths; the helper checks them). */
         paths: z.array(z.string().min(1).max(4096)).max(10_000).optional(),
+        /** Files source: patterns of entries to leave out (the helper refuses a malformed one: INVALID_EXCLUDE). */
+        excludes: ExcludePatternsSchema.optional(),
       })
       .strict(),
     result: z.object({ session: SessionSummarySchema, created: z.boolean() }).strict(),
@@ -170,6 +173,7 @@ export const requests = {
         source: SessionSourceSchema,
         spec: ScheduleSpecSchema,
         paths: z.array(absolutePath).max(10_000).optional(),
+        excludes: ExcludePatternsSchema.optional(),
       })
       .strict(),
     result: z.object({ schedules: z.array(ScheduleStateSchema) }).strict(),

@@ -66,6 +66,7 @@ export function fakeSession(change: Partial<SessionDetail> = {}): SessionDetail 
     id: `20261125-023000-${idCounter.toString(16).padStart(6, '0')}`,
     source: 'system-state',
     paths: [],
+    excludes: [],
     repository: '/srv/repo',
     trigger: 'manual',
     status: 'in-process',
@@ -116,6 +117,7 @@ export async function startFakeSessionHelper(socketPath: string): Promise<FakeSe
         source: 'system-state',
         spec: { kind: 'daily', time: '02:30' },
         paths: [],
+        excludes: [],
         nextRunAt: '2026-11-26T02:30:00.000Z',
         lastRunAt: '2026-11-25T02:30:00.000Z',
         lastSessionId: '20261125-023000-00abcd',
@@ -124,6 +126,7 @@ export async function startFakeSessionHelper(socketPath: string): Promise<FakeSe
         source: 'files',
         spec: { kind: 'off' },
         paths: [],
+        excludes: [],
         nextRunAt: null,
         lastRunAt: null,
         lastSessionId: null,
@@ -226,7 +229,14 @@ export async function startFakeSessionHelper(socketPath: string): Promise<FakeSe
     connection.onRequest(ScheduleSetRequest.type, (params) => {
       record(ScheduleSetRequest.method, params);
       fake.schedules = fake.schedules.map((s) =>
-        s.source === params.source ? { ...s, spec: params.spec, paths: params.paths ?? s.paths } : s,
+        s.source === params.source
+          ? {
+              ...s,
+              spec: params.spec,
+              paths: params.paths ?? s.paths,
+              excludes: params.excludes ?? s.excludes,
+            }
+          : s,
       );
       return { schedules: fake.schedules };
     });

@@ -46,13 +46,22 @@ describe('schedule', () => {
       '23:05',
       '--path',
       '/home',
+      '--exclude',
+      '*.tmp',
+      '--exclude',
+      '/home/*/.cache',
     ]);
     expect(weekly.code).toBe(0);
     expect(weekly.stdout).toContain('weekly on mon,thu at 23:05');
     expect((await run(['schedule', 'set', '--source', 'files', '--off'])).code).toBe(0);
     expect(helper.requests.map((r) => r.params)).toEqual([
       { source: 'system-state', spec: { kind: 'daily', time: '02:30' } },
-      { source: 'files', spec: { kind: 'weekly', weekdays: [1, 4], time: '23:05' }, paths: ['/home'] },
+      {
+        source: 'files',
+        spec: { kind: 'weekly', weekdays: [1, 4], time: '23:05' },
+        paths: ['/home'],
+        excludes: ['*.tmp', '/home/*/.cache'],
+      },
       { source: 'files', spec: { kind: 'off' } },
     ]);
   });
@@ -67,6 +76,7 @@ describe('schedule', () => {
       ['--source', 'system-state', '--daily', '02:30', '--at', '03:00'],
       ['--source', 'files', '--daily', '02:30'],
       ['--source', 'nope', '--off'],
+      ['--source', 'system-state', '--daily', '02:30', '--exclude', '*.tmp'],
     ]) {
       const result = await run(['schedule', 'set', ...argv]);
       expect({ argv, code: result.code }).toEqual({ argv, code: 2 });

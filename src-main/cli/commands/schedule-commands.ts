@@ -88,7 +88,15 @@ export function parseScheduleSet(args: ParsedArgs): ScheduleSetParams {
   if (source === 'files' && spec.kind !== 'off' && paths.length === 0) {
     throw new UsageError('a files schedule needs --path P (one or more): what the scheduled runs back up');
   }
-  return { source: source as SessionSource, spec, ...(paths.length > 0 ? { paths } : {}) };
+  const excludes = args.options.get('exclude') ?? [];
+  if (source === 'system-state' && excludes.length > 0)
+    throw new UsageError('--exclude is for --source files (System state backs up its components whole)');
+  return {
+    source: source as SessionSource,
+    spec,
+    ...(paths.length > 0 ? { paths } : {}),
+    ...(excludes.length > 0 ? { excludes: [...excludes] } : {}),
+  };
 }
 
 export function specText(spec: ScheduleSpec): string {
@@ -107,7 +115,7 @@ export function specText(spec: ScheduleSpec): string {
 export function scheduleTable(schedules: readonly ScheduleState[]): string {
   if (schedules.length === 0) return 'no schedules';
   return table(
-    ['SOURCE', 'SCHEDULE', 'NEXT RUN', 'LAST RUN', 'LAST SESSION', 'PATHS'],
+    ['SOURCE', 'SCHEDULE', 'NEXT RUN', 'LAST RUN', 'LAST SESSION', 'PATHS', 'EXCLUDES'],
     schedules.map((s) => [
       sourceLabels[s.source],
       specText(s.spec),
@@ -115,6 +123,7 @@ export function scheduleTable(schedules: readonly ScheduleState[]): string {
       localTime(s.lastRunAt, false),
       s.lastSessionId ?? '-',
       s.paths.join(', '),
+      s.excludes.join(', '),
     ]),
   );
 }
@@ -144,6 +153,8 @@ const scheduleSet: CliCommand = {
   --weekly DAYS --at HH:MM   on these days (mon,tue,wed,thu,fri,sat,sun) at this local time
   --off                      no scheduled runs
   --path P                   files source: what the scheduled runs back up (repeatable)
+  --exclude PATTERN          files source: leave out matching entries (repeatable; saved with the schedule,
+                             and replaced by what this command gives: repeat them when you change the schedule)
 ${helperOptionsUsage}
 Examples:
   backup-manager schedule set --source system-state --daily 02:30
@@ -155,6 +166,7 @@ Examples:
     at: { value: true },
     off: {},
     path: { value: true, repeat: true },
+    exclude: { value: true, repeat: true },
     ...helperOptions,
   },
   async run(args, { out, env }) {

@@ -77,11 +77,15 @@ export async function startParamsOf(args: ParsedArgs, env: NodeJS.ProcessEnv): P
   if (source === 'system-state' && paths.length > 0) {
     throw new UsageError('System state backs up its own components; --path is for --source files');
   }
+  const excludes = args.options.get('exclude') ?? [];
+  if (source === 'system-state' && excludes.length > 0)
+    throw new UsageError('--exclude is for --source files (System state backs up its components whole)');
   const repository = optionValue(args, 'repo');
   const password = await givenPassword(args, env);
   return {
     source,
     ...(paths.length > 0 ? { paths } : {}),
+    ...(excludes.length > 0 ? { excludes: [...excludes] } : {}),
     ...(repository === undefined ? {} : { repository: path.resolve(repository) }),
     ...(password === undefined ? {} : { password }),
   };
@@ -99,6 +103,7 @@ file. If a session of that data source is already running, that one is returned 
 Options:
   --source SOURCE            system-state or files
   --path P                   files source: what to back up (repeatable)
+  --exclude PATTERN          files source: leave out matching entries (repeatable; * ? ** [..], / anchors)
   --repo PATH                the repository for this session (default: the helper's setting)
   --password-file FILE       the repository password, from a file
   --wait                     follow the session: progress, phase changes, the result; Ctrl-C stops following
@@ -110,6 +115,7 @@ Exit codes with --wait: 0 completed, 3 completed with errors, 1 failed, aborted,
   options: {
     source: { value: true },
     path: { value: true, repeat: true },
+    exclude: { value: true, repeat: true },
     repo: { value: true, short: 'r' },
     'password-file': { value: true },
     wait: {},

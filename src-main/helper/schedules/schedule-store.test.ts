@@ -56,6 +56,32 @@ describe('ScheduleStore', () => {
     expect(await readdir(stateDir)).toEqual(['schedules.json']);
   });
 
+  it('keeps the excludes of the files schedule, and reads a file written before excludes as none', async () => {
+    await store.set('files', daily, ['/home/ada'], setAt, ['*.tmp', '**/node_modules']);
+    const [files] = await ScheduleStore.inStateDir(stateDir).read();
+    expect(files?.excludes).toEqual(['*.tmp', '**/node_modules']);
+
+    // As the helper before excludes wrote it: no `excludes` field at all.
+    await writeFile(
+      schedulesFile(),
+      JSON.stringify({
+        schedules: [{ source: 'files', spec: daily, paths: ['/home/ada'], setAt: setAt.toISOString() }],
+      }),
+    );
+    const [older] = await store.read();
+    expect(older?.paths).toEqual(['/home/ada']);
+    expect(older?.excludes ?? []).toEqual([]);
+  });
+
+  it('refuses a malformed exclude pattern (INVALID_EXCLUDE), and excludes on System state', async () => {
+    await expect(store.set('files', daily, ['/home/ada'], setAt, ['[abc'])).rejects.toMatchObject({
+      code: 'INVALID_EXCLUDE',
+      message: expect.stringContaining('excludes.0'),
+    });
+    expect(await refusal(store.set('system-state', daily, [], setAt, ['*.tmp']))).toMatch(/^excludes:/);
+    expect(await store.read()).toEqual([]);
+  });
+
   it('keeps both of two concurrent sets', async () => {
     await Promise.all([
       store.set('system-state', daily, [], setAt),

@@ -11,6 +11,7 @@ import {
   scheduleSpecSchema,
   sessionSourceSchema,
 } from '../../helper-protocol/session-model';
+import { checkedExcludes } from '../sessions/exclude-check';
 import { SerialQueue } from '../settings/serial-queue';
 import { firstIssue, readJsonState, StateFileError, writeJsonStateAtomic } from '../settings/state-file';
 
@@ -19,6 +20,8 @@ export interface StoredSchedule {
   spec: ScheduleSpec;
   /** Files source: what a scheduled run backs up. System state: always empty. */
   paths: string[];
+  /** Files source: exclude patterns; absent (files written before excludes existed, or none) means none. */
+  excludes?: string[];
   setAt: Date;
 }
 
@@ -27,6 +30,7 @@ const storedScheduleSchema = z
     source: sessionSourceSchema,
     spec: scheduleSpecSchema,
     paths: z.array(z.string().min(1)),
+    excludes: z.array(z.string().min(1)).optional(),
     setAt: z.iso.datetime(),
   })
   .strict();
@@ -64,9 +68,10 @@ export class ScheduleStore {
     spec: ScheduleSpec,
     paths: string[],
     setAt: Date = new Date(),
+    excludes: string[] = [],
   ): Promise<StoredSchedule> {
     return this.writes.run(async () => {
-      const schedule = validSchedule(source, spec, paths, setAt);
+      const schedule = validSchedule(source, spec, paths, setAt, excludes);
       const stored = await this.readFile();
       const others = stored.schedules.filter((entry) => entry.source !== source);
       const next: ScheduleFile = {
@@ -87,6 +92,7 @@ function validSchedule(
   spec: ScheduleSpec,
   paths: string[],
   setAt: Date,
+  excludes: string[],
 ): StoredSchedule {
   const parsedSource = sessionSourceSchema.safeParse(source);
   if (!parsedSource.success) throw invalid(firstIssue(parsedSource.error, 'source'));
@@ -102,7 +108,18 @@ function validSchedule(
     if (!path.isAbsolute(entry))
       throw invalid(`paths.${index}: must be an absolute path, not ${JSON.stringify(entry)}`);
   });
-  return { source: parsedSource.data, spec: parsedSpec.data, paths: [...paths], setAt };
+  if (source === 'system-state' && excludes.length > 0)
+    throw invalid('excludes: only the files data source takes exclude patterns');
+  // Refused now (INVALID_EXCLUDE), not when the scheduled run starts.
+  const checked = checkedExcludes(excludes);
+  // Written only when there are some, so a schedule without excludes reads back as it did before they existed.
+  return {
+    source: parsedSource.data,
+    spec: parsedSpec.data,
+    paths: [...paths],
+    ...(checked.length > 0 ? { excludes: checked } : {}),
+    setAt,
+  };
 }
 
 function invalid(message: string): StateFileError {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LogLevel, SessionSource, SessionSummary } from '../../helper-protocol/session-model';
 import { SqliteSessionJournal } from '../sessions/session-journal';
 import { ScheduleStore } from './schedule-store';
-import { Scheduler } from './scheduler';
+import { Scheduler, type SchedulerDeps } from './scheduler';
 
 /** Wall clock and timers the test moves by hand. */
 class FakeClock {
@@ -105,7 +105,7 @@ function completeSession(id: string, at: Date): void {
   journal.finishSession(id, { status: 'completed', failure: null, snapshotId: null, stats: null, at });
 }
 
-function newScheduler(overrides: { startSession?: typeof startSession } = {}): Scheduler {
+function newScheduler(overrides: { startSession?: SchedulerDeps['startSession'] } = {}): Scheduler {
   const scheduler = new Scheduler({
     store: ScheduleStore.inStateDir(stateDir),
     journal,
@@ -257,6 +257,7 @@ describe('Scheduler', () => {
       source: 'files',
       spec: { kind: 'weekly', weekdays: [6], time: '07:15' },
       paths: ['/srv/data'],
+      excludes: [],
       // 2024-01-13 is the Saturday after the 10th.
       nextRunAt: local(13, 7, 15).toISOString(),
       lastRunAt: null,
@@ -274,6 +275,22 @@ describe('Scheduler', () => {
       },
     ]);
     expect((await stat(path.join(stateDir, 'schedules.json'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('starts a scheduled Files run with the excludes of its schedule', async () => {
+    const excludesOf: string[][] = [];
+    const scheduler = newScheduler({
+      startSession: (source, paths, dueAt, excludes: string[]) => {
+        excludesOf.push(excludes);
+        return startSession(source, paths, dueAt);
+      },
+    });
+    await scheduler.start();
+    await scheduler.set('files', { kind: 'daily', time: '09:00' }, ['/srv/data'], ['*.tmp']);
+    expect((await scheduler.states()).find((s) => s.source === 'files')?.excludes).toEqual(['*.tmp']);
+    await clock.fireAt(local(10, 9), scheduler);
+    expect(started).toEqual([{ source: 'files', paths: ['/srv/data'], dueAt: local(10, 9).toISOString() }]);
+    expect(excludesOf).toEqual([['*.tmp']]);
   });
 
   it('logs a session that cannot be started, with its code, and still starts the other source', async () => {

@@ -34,6 +34,7 @@ export interface SchedulerDeps {
     source: SessionSource,
     paths: string[],
     dueAt: Date,
+    excludes: string[],
   ) => Promise<{ session: SessionSummary; created: boolean }>;
   now?: () => Date;
   setTimer?: (callback: () => void, ms: number) => TimerHandle;
@@ -95,6 +96,7 @@ export class Scheduler {
         source,
         spec,
         paths: schedule?.paths ?? [],
+        excludes: schedule?.excludes ?? [],
         nextRunAt: nextDueAfter(spec, now)?.toISOString() ?? null,
         lastRunAt: last?.dueAt.toISOString() ?? null,
         lastSessionId: last?.sessionId ?? null,
@@ -103,8 +105,13 @@ export class Scheduler {
   }
 
   /** Saves the schedule of `source` (from now on: due times before now never run) and re-arms the timer. */
-  async set(source: SessionSource, spec: ScheduleSpec, paths: string[]): Promise<ScheduleState[]> {
-    await this.deps.store.set(source, spec, paths, this.now());
+  async set(
+    source: SessionSource,
+    spec: ScheduleSpec,
+    paths: string[],
+    excludes: string[] = [],
+  ): Promise<ScheduleState[]> {
+    await this.deps.store.set(source, spec, paths, this.now(), excludes);
     if (this.running) await this.wake();
     return this.states();
   }
@@ -161,7 +168,7 @@ export class Scheduler {
   }
 
   private async checkSource(schedule: StoredSchedule, now: Date): Promise<void> {
-    const { source, spec, paths, setAt } = schedule;
+    const { source, spec, paths, excludes, setAt } = schedule;
     const due = latestDueAtOrBefore(spec, now);
     // A due time before the schedule was set belongs to the previous schedule (or to none).
     if (!due || due <= setAt) return;
@@ -184,7 +191,7 @@ export class Scheduler {
         'info',
         `starting ${what}${late ? ' (missed while the helper or the machine was off)' : ''}`,
       );
-      const { session, created } = await this.deps.startSession(source, paths, due);
+      const { session, created } = await this.deps.startSession(source, paths, due, excludes ?? []);
       if (created) this.deps.journal.attachScheduledRunSession(source, due, session.id);
       else
         this.deps.log(

@@ -14,6 +14,8 @@ const requestCancelled = -32800;
 /** The numeric JSON-RPC code of each string code; any other string code travels as Internal. */
 const numericCodes: Readonly<Record<string, number>> = {
   INVALID_PARAMS: ErrorCodes.InvalidParams,
+  // A malformed exclude pattern is a kind of invalid params, with its own string code for the client.
+  INVALID_EXCLUDE: ErrorCodes.InvalidParams,
   METHOD_NOT_FOUND: ErrorCodes.MethodNotFound,
   CANCELLED: requestCancelled,
   PROTOCOL_MISMATCH: HelperErrorCodes.ProtocolVersionMismatch,

@@ -75,6 +75,8 @@ export async function runSessionBackup(context: AttemptContext): Promise<BackupS
       ready: locking,
       paths,
       sourceMap,
+      // Checked when the session was started (exclude-check.ts); System state has none.
+      excludes: session.source === 'files' ? session.excludes : [],
       tags: [session.source === 'system-state' ? systemStateTag : filesTag],
       workers: deps.workers,
       signal,

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteSessionJournal } from './session-journal';
 import { JournalError } from './session-journal-error';
-import { journalSchemaVersion } from './session-journal-schema';
+import { journalMigrations, journalSchemaVersion } from './session-journal-schema';
 
 let dir: string;
 let file: string;
@@ -104,6 +104,42 @@ describe('SqliteSessionJournal file', () => {
     const error = openError();
     expect(error.code).toBe('JOURNAL_TOO_NEW');
     expect(error.message).toContain(file);
+  });
+
+  it('upgrades a version 1 journal: its sessions read back with no excludes, new ones keep theirs', () => {
+    // A journal exactly as the helper before excludes wrote it.
+    const raw = new Database(file);
+    raw.exec(journalMigrations[0] ?? '');
+    raw.pragma('user_version = 1');
+    raw
+      .prepare(
+        `INSERT INTO sessions (id, source, paths, repository, trigger, status, phase, attempt, max_attempts,
+           created_at) VALUES ('20250301-100000-000001', 'files', '["/home"]', '/repo', 'manual', 'completed',
+           'done', 1, 3, '2025-03-01T10:00:00.000Z')`,
+      )
+      .run();
+    raw.close();
+
+    const journal = SqliteSessionJournal.open(file);
+    try {
+      expect(journal.getSummary('20250301-100000-000001')).toMatchObject({ paths: ['/home'], excludes: [] });
+      const { session } = journal.createSession({
+        id: '20250301-100001-000002',
+        source: 'files',
+        paths: ['/srv'],
+        excludes: ['*.tmp'],
+        repository: '/repo',
+        trigger: 'manual',
+        maxAttempts: 3,
+        createdAt: new Date(Date.UTC(2025, 2, 1, 10, 0, 1)),
+      });
+      expect(session.excludes).toEqual(['*.tmp']);
+    } finally {
+      journal.close();
+    }
+    const reopened = new Database(file, { readonly: true });
+    expect(reopened.pragma('user_version', { simple: true })).toBe(journalSchemaVersion);
+    reopened.close();
   });
 
   it('reports a row it cannot understand as JOURNAL_CORRUPT instead of passing it on', () => {

@@ -27,6 +27,7 @@ export interface SessionRow {
   id: string;
   source: string;
   paths: string;
+  excludes: string;
   repository: string;
   trigger: string;
   status: string;
@@ -131,6 +132,7 @@ export function queuedSessionRow(session: NewSession): SessionRow {
     id: session.id,
     source: session.source,
     paths: JSON.stringify(session.paths),
+    excludes: JSON.stringify(session.excludes ?? []),
     repository: session.repository,
     trigger: session.trigger,
     status: 'in-process',
@@ -153,6 +155,7 @@ export function toSummary(row: SessionRow, file: string): SessionSummary {
     id: row.id,
     source: column(sessionSourceSchema, row.source, file, where('source')),
     paths: jsonColumn(pathsSchema, row.paths, file, where('paths')),
+    excludes: jsonColumn(pathsSchema, row.excludes, file, where('excludes')),
     repository: row.repository,
     trigger: column(sessionTriggerSchema, row.trigger, file, where('trigger')),
     status: column(sessionStatusSchema, row.status, file, where('status')),

@@ -82,7 +82,12 @@ CREATE TABLE schedule_runs (
 ) STRICT;
 `;
 
-export const journalMigrations: readonly string[] = [v1];
+/** Version 2: a Files session's exclude patterns (rows written before keep working as excluding nothing). */
+const v2 = `
+ALTER TABLE sessions ADD COLUMN excludes TEXT NOT NULL DEFAULT '[]';  -- JSON array of strings
+`;
+
+export const journalMigrations: readonly string[] = [v1, v2];
 
 export const journalSchemaVersion = journalMigrations.length;
 

@@ -13,9 +13,9 @@ export type JournalStatements = ReturnType<typeof prepareJournalStatements>;
 export function prepareJournalStatements(db: Database.Database) {
   return {
     insertSession: db.prepare<[SessionRow]>(
-      `INSERT INTO sessions (id, source, paths, repository, trigger, status, phase, attempt, max_attempts,
+      `INSERT INTO sessions (id, source, paths, excludes, repository, trigger, status, phase, attempt, max_attempts,
          created_at, started_at, ended_at, next_attempt_at, failure, snapshot_id, stats)
-       VALUES (@id, @source, @paths, @repository, @trigger, @status, @phase, @attempt, @max_attempts,
+       VALUES (@id, @source, @paths, @excludes, @repository, @trigger, @status, @phase, @attempt, @max_attempts,
          @created_at, @started_at, @ended_at, @next_attempt_at, @failure, @snapshot_id, @stats)`,
     ),
     /** Writes back every mutable column of a row read (and changed) in the same transaction. */

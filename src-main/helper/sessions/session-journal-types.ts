@@ -20,6 +20,8 @@ export interface NewSession {
   id: string;
   source: SessionSource;
   paths: string[];
+  /** Files source: exclude patterns (restic syntax); absent means none. */
+  excludes?: string[];
   repository: string;
   trigger: SessionTrigger;
   maxAttempts: number;

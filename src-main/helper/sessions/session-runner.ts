@@ -15,6 +15,7 @@ import {
   type SessionSummary,
   type SessionTrigger,
 } from '../../helper-protocol/session-model';
+import { checkedExcludes } from './exclude-check';
 import { decideAfterFailure } from './restart-policy';
 import { type AttemptOutcome, messageOf, runAttempt } from './session-attempt';
 import { type ResolvedDeps, resolveDeps, type SessionRunnerDeps, sessionLogger } from './session-context';
@@ -27,6 +28,8 @@ export interface StartSessionRequest {
   source: SessionSource;
   /** Files source: what to back up. */
   paths?: string[];
+  /** Files source: exclude patterns (restic syntax), checked before the session is created. */
+  excludes?: string[];
   /** Overrides the repository of the settings for this session. */
   repository?: string;
   /** Kept in memory for this session only (PasswordSource). */
@@ -64,6 +67,7 @@ export class SessionRunner {
   async start(request: StartSessionRequest): Promise<{ session: SessionSummary; created: boolean }> {
     if (this.closed)
       throw new SessionError('SERVICE_STOPPED', 'the helper is stopping: no new session is started');
+    const excludes = request.source === 'files' ? checkedExcludes(request.excludes) : [];
     const settings = await this.deps.settings();
     const repository = request.repository ?? settings.repository;
     if (!repository)
@@ -85,6 +89,7 @@ export class SessionRunner {
       id: newSessionId(now),
       source: request.source,
       paths: request.source === 'files' ? [...(request.paths ?? [])] : [],
+      excludes,
       repository,
       trigger: request.trigger,
       maxAttempts: this.deps.restartPolicy.maxAttempts,

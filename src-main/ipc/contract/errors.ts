@@ -33,6 +33,8 @@ export const errorCodes = [
   'SETTINGS_INVALID',
   /** The helper refused a schedule; the message says why. */
   'SCHEDULE_INVALID',
+  /** The helper could not compile an exclude pattern (schedule or session); the message names the pattern. */
+  'INVALID_EXCLUDE',
   /** The helper failed the request for a reason the UI has no branch for; the message keeps the helper's code. */
   'HELPER_FAILED',
 ] as const;

@@ -43,12 +43,17 @@ export const ScheduleSpecSchema = z.discriminatedUnion('kind', [
 ]);
 export type ScheduleSpec = z.infer<typeof ScheduleSpecSchema>;
 
+/** Exclude patterns in restic syntax (such as `*.tmp`); the helper compiles them and refuses a malformed one. */
+export const ExcludePatternsSchema = z.array(z.string().min(1).max(4096)).max(1000);
+
 export const ScheduleStateSchema = z
   .object({
     source: SessionSourceSchema,
     spec: ScheduleSpecSchema,
     /** Files: what a scheduled run backs up (the Files selection). */
     paths: z.array(z.string()),
+    /** Files: exclude patterns (restic syntax) a scheduled run passes on. */
+    excludes: z.array(z.string()),
     nextRunAt: isoTime.nullable(),
     lastRunAt: isoTime.nullable(),
     lastSessionId: z.string().nullable(),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  checkNewExclude,
   checkNewPath,
   describeIn,
   describeNextRun,
@@ -45,5 +46,12 @@ describe('data sources words', () => {
     expect(isValidTime('23:59')).toBe(true);
     expect(isValidTime('24:00')).toBe(false);
     expect(isValidTime('2:30')).toBe(false);
+  });
+
+  it('checks a typed exclude pattern before the helper compiles it', () => {
+    expect(checkNewExclude('  *.tmp ', [])).toEqual({ ok: true, pattern: '*.tmp' });
+    expect(checkNewExclude('   ', [])).toMatchObject({ ok: false });
+    expect(checkNewExclude('*.tmp', ['*.tmp'])).toEqual({ ok: false, reason: '*.tmp is already excluded.' });
+    expect(checkNewExclude('x'.repeat(4097), [])).toMatchObject({ ok: false });
   });
 });

@@ -80,6 +80,22 @@ export function checkNewPath(
   return { ok: true, path };
 }
 
+/**
+ * Whether a typed exclude pattern can be added; the reason when not. Only what the form can see is checked here:
+ * the helper compiles the pattern and refuses a malformed one (INVALID_EXCLUDE).
+ */
+export function checkNewExclude(
+  input: string,
+  excludes: readonly string[],
+): { ok: true; pattern: string } | { ok: false; reason: string } {
+  const pattern = input.trim();
+  if (pattern === '') return { ok: false, reason: 'Type a pattern, such as *.tmp or /home/*/.cache.' };
+  if (pattern.length > 4096) return { ok: false, reason: 'The pattern is longer than 4096 characters.' };
+  if (excludes.includes(pattern)) return { ok: false, reason: `${pattern} is already excluded.` };
+  if (excludes.length >= 1000) return { ok: false, reason: 'At most 1000 exclude patterns can be set.' };
+  return { ok: true, pattern };
+}
+
 /** "HH:MM" as the helper accepts it (00:00–23:59). */
 export function isValidTime(time: string): boolean {
   return /^([01]\d|2[0-3]):[0-5]\d$/.test(time);

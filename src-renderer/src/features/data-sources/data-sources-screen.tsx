@@ -6,6 +6,7 @@ import { useAppStore } from '../../store/store-context';
 import { DataSourceSchedule } from './data-source-card';
 import { createDataSourcesStore, type DataSourcesStoreApi, type RequestError } from './data-sources-store';
 import { DetectedComponentsView } from './detected-components';
+import { FilesExcludes } from './files-excludes';
 import { FilesSelection } from './files-selection';
 import { RequestErrorPanel } from './request-error';
 import { SystemStateDefinition } from './system-state-definition';
@@ -29,7 +30,7 @@ function DataSourcesView({ store }: { store: DataSourcesStoreApi }) {
   const components = useStore(store, (s) => s.components);
   const schedules = useStore(store, (s) => s.schedules);
   const changes = useStore(store, (s) => s.changes);
-  const { setSchedule, addPath, removePath } = store.getState();
+  const { setSchedule, addPath, removePath, addExclude, removeExclude } = store.getState();
 
   // No helper: say so once, with what to do, rather than in every section.
   const helperDown =
@@ -109,13 +110,21 @@ function DataSourcesView({ store }: { store: DataSourcesStoreApi }) {
         <h3 id="data-sources-files">Files and folders</h3>
         <p>Folders and files you choose, backed up alongside System state on their own schedule.</p>
         {scheduleBody('files', (schedule) => (
-          <FilesSelection
-            paths={schedule.paths}
-            saving={changes.files.saving}
-            pathProblem={changes.files.pathProblem}
-            onAdd={addPath}
-            onRemove={(path) => void removePath(path)}
-          />
+          <>
+            <FilesSelection
+              paths={schedule.paths}
+              saving={changes.files.saving}
+              pathProblem={changes.files.pathProblem}
+              onAdd={addPath}
+              onRemove={(path) => void removePath(path)}
+            />
+            <FilesExcludes
+              excludes={schedule.excludes}
+              saving={changes.files.saving}
+              onAdd={addExclude}
+              onRemove={(pattern) => void removeExclude(pattern)}
+            />
+          </>
         ))}
       </section>
       <SystemStateDefinition />

@@ -8,6 +8,7 @@ const off = (source: ScheduleState['source'], paths: string[] = []): ScheduleSta
   source,
   spec: { kind: 'off' },
   paths,
+  excludes: [],
   nextRunAt: null,
   lastRunAt: null,
   lastSessionId: null,
@@ -38,7 +39,12 @@ function schedulingHelper() {
       value: { components: [], estimate: { bytes: 0, files: 0 } },
     }),
     'schedule.get': () => ({ ok: true, value: { schedules } }),
-    'schedule.set': ((params: { source: string; spec: ScheduleState['spec']; paths?: string[] }) => {
+    'schedule.set': ((params: {
+      source: string;
+      spec: ScheduleState['spec'];
+      paths?: string[];
+      excludes?: string[];
+    }) => {
       if (params.source === 'files' && params.spec.kind !== 'off' && (params.paths ?? []).length === 0)
         return {
           ok: false,
@@ -51,6 +57,7 @@ function schedulingHelper() {
               ...s,
               spec: params.spec,
               paths: params.paths ?? [],
+              excludes: params.excludes ?? [],
               nextRunAt: params.spec.kind === 'off' ? null : '2030-01-01T02:30:00.000Z',
             }
           : s,
@@ -151,5 +158,35 @@ describe('data sources store', () => {
     expect(schedules.status === 'ready' && schedules.value.find((s) => s.source === 'files')?.spec).toEqual({
       kind: 'off',
     });
+  });
+
+  it('adds and removes exclude patterns, keeping them when the paths or the schedule change', async () => {
+    const { api, calls } = schedulingHelper();
+    const store = createDataSourcesStore(api);
+    await store.getState().load();
+    expect(await store.getState().addPath('/srv/data')).toBe(true);
+    expect(await store.getState().addExclude('*.tmp')).toBe(true);
+    expect(calls.at(-1)?.params).toEqual({
+      source: 'files',
+      spec: { kind: 'off' },
+      paths: ['/srv/data'],
+      excludes: ['*.tmp'],
+    });
+    const excludesOf = () => {
+      const schedules = store.getState().schedules;
+      return schedules.status === 'ready'
+        ? schedules.value.find((s) => s.source === 'files')?.excludes
+        : null;
+    };
+    expect(excludesOf()).toEqual(['*.tmp']);
+
+    expect(await store.getState().setSchedule('files', { kind: 'daily', time: '03:00' })).toBe(true);
+    expect(calls.at(-1)?.params).toMatchObject({ excludes: ['*.tmp'] });
+    expect(await store.getState().addPath('/srv/more')).toBe(true);
+    expect(calls.at(-1)?.params).toMatchObject({ excludes: ['*.tmp'] });
+
+    expect(await store.getState().removeExclude('*.tmp')).toBe(true);
+    expect(calls.at(-1)?.params).toMatchObject({ excludes: [] });
+    expect(excludesOf()).toEqual([]);
   });
 });

@@ -51,6 +51,9 @@ export interface DataSourcesActions {
   /** Adds a path to the Files selection (checked first); returns whether it was added. */
   addPath(input: string): Promise<boolean>;
   removePath(path: string): Promise<boolean>;
+  /** Adds an exclude pattern (checked with checkNewExclude first) to the Files schedule; the helper compiles it. */
+  addExclude(pattern: string): Promise<boolean>;
+  removeExclude(pattern: string): Promise<boolean>;
 }
 
 export type DataSourcesStore = DataSourcesState & DataSourcesActions;
@@ -67,12 +70,18 @@ export function createDataSourcesStore(api: BackupManagerApi) {
       return schedules.status === 'ready' ? schedules.value.find((s) => s.source === source) : undefined;
     };
 
-    const save = async (source: SessionSource, spec: ScheduleSpec, paths?: string[]): Promise<boolean> => {
+    const save = async (
+      source: SessionSource,
+      spec: ScheduleSpec,
+      paths?: string[],
+      excludes?: string[],
+    ): Promise<boolean> => {
       patchChange(source, { saving: true, error: null, pathProblem: null });
       const result = await api.invoke('schedule.set', {
         source,
         spec,
         ...(paths === undefined ? {} : { paths }),
+        ...(excludes === undefined ? {} : { excludes }),
       });
       if (!result.ok) {
         patchChange(source, { saving: false, error: { code: result.code, message: result.message } });
@@ -81,6 +90,12 @@ export function createDataSourcesStore(api: BackupManagerApi) {
       set({ schedules: { status: 'ready', value: result.value.schedules } });
       patchChange(source, { saving: false });
       return true;
+    };
+
+    // The helper replaces a schedule's excludes with what is sent (none when absent): send the current ones along.
+    const keptExcludes = (): string[] | undefined => {
+      const excludes = currentSchedule('files')?.excludes ?? [];
+      return excludes.length > 0 ? excludes : undefined;
     };
 
     return {
@@ -107,7 +122,7 @@ export function createDataSourcesStore(api: BackupManagerApi) {
       setSchedule(source, spec) {
         // System state finds its own paths; Files keeps its selection.
         const paths = source === 'files' ? (currentSchedule('files')?.paths ?? []) : undefined;
-        return save(source, spec, paths);
+        return save(source, spec, paths, source === 'files' ? keptExcludes() : undefined);
       },
 
       async addPath(input) {
@@ -118,7 +133,7 @@ export function createDataSourcesStore(api: BackupManagerApi) {
           patchChange('files', { pathProblem: checked.reason, error: null });
           return false;
         }
-        return save('files', files.spec, [...files.paths, checked.path]);
+        return save('files', files.spec, [...files.paths, checked.path], keptExcludes());
       },
 
       async removePath(path) {
@@ -128,6 +143,24 @@ export function createDataSourcesStore(api: BackupManagerApi) {
           'files',
           files.spec,
           files.paths.filter((p) => p !== path),
+          keptExcludes(),
+        );
+      },
+
+      async addExclude(pattern) {
+        const files = currentSchedule('files');
+        if (files === undefined) return false;
+        return save('files', files.spec, files.paths, [...files.excludes, pattern]);
+      },
+
+      async removeExclude(pattern) {
+        const files = currentSchedule('files');
+        if (files === undefined) return false;
+        return save(
+          'files',
+          files.spec,
+          files.paths,
+          files.excludes.filter((p) => p !== pattern),
         );
       },
     };

@@ -3,6 +3,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { DataSourceSchedule } from './data-source-card';
 import { DetectedComponentsView } from './detected-components';
+import { FilesExcludes } from './files-excludes';
 import { FilesSelection } from './files-selection';
 
 const noop = (): void => undefined;
@@ -92,6 +93,7 @@ describe('data source schedule and files selection', () => {
     source: 'system-state',
     spec: { kind: 'daily', time: '02:30' },
     paths: [],
+    excludes: [],
     nextRunAt: '2030-01-01T02:30:00.000Z',
     lastRunAt: null,
     lastSessionId: null,
@@ -133,7 +135,7 @@ describe('data source schedule and files selection', () => {
       />,
     );
     expect(none).toContain('>No selection<');
-    expect(none).toContain('Excludes: not available yet');
+    expect(none).not.toContain('not available yet');
     const some = renderToStaticMarkup(
       <FilesSelection
         paths={['/srv/data']}
@@ -147,5 +149,24 @@ describe('data source schedule and files selection', () => {
     expect(some).toContain('aria-label="Remove /srv/data"');
     expect(some).toContain('Use an absolute path.');
     expect(some).toContain('aria-invalid="true"');
+  });
+
+  it('shows the exclude patterns each with a remove button, or says there are none', () => {
+    const none = renderToStaticMarkup(
+      <FilesExcludes excludes={[]} saving={false} onAdd={async () => true} onRemove={noop} />,
+    );
+    expect(none).toContain('data-testid="files-no-excludes"');
+    expect(none).toContain('Pattern to exclude');
+    const some = renderToStaticMarkup(
+      <FilesExcludes
+        excludes={['*.tmp', '/home/*/.cache']}
+        saving={false}
+        onAdd={async () => true}
+        onRemove={noop}
+      />,
+    );
+    expect(some).not.toContain('files-no-excludes');
+    expect(some).toContain('aria-label="Remove exclude *.tmp"');
+    expect(some).toContain('aria-label="Remove exclude /home/*/.cache"');
   });
 });

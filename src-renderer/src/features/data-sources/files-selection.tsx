@@ -73,9 +73,6 @@ export function FilesSelection({
           {pathProblem}
         </p>
       )}
-      <p className="muted small" data-testid="files-excludes">
-        Excludes: not available yet in this version — everything under a selected folder is backed up.
-      </p>
     </div>
   );
 }

@@ -13,6 +13,7 @@ function setup() {
           source: 'files',
           spec: { kind: 'off' },
           paths: ['/data'],
+          excludes: [],
           nextRunAt: null,
           lastRunAt: null,
           lastSessionId: null,
@@ -77,6 +78,37 @@ describe('sessions store', () => {
     expect(api.calls.find((c) => c.channel === 'sessions.start')?.params).toEqual({
       source: 'files',
       paths: ['/data'],
+    });
+  });
+
+  it('starts Files with the excludes of its schedule', async () => {
+    const { api, store } = setup();
+    api.handle('schedule.get', () => ({
+      ok: true,
+      value: {
+        schedules: [
+          {
+            source: 'files',
+            spec: { kind: 'off' },
+            paths: ['/data'],
+            excludes: ['*.tmp'],
+            nextRunAt: null,
+            lastRunAt: null,
+            lastSessionId: null,
+          },
+        ],
+      },
+    }));
+    api.handle('sessions.start', () => ({
+      ok: true,
+      value: { session: summary({ source: 'files' }), created: true },
+    }));
+    await store.getState().load();
+    await store.getState().backUpNow('files');
+    expect(api.calls.find((c) => c.channel === 'sessions.start')?.params).toEqual({
+      source: 'files',
+      paths: ['/data'],
+      excludes: ['*.tmp'],
     });
   });
 

@@ -51,6 +51,8 @@ export interface SessionsState {
   progress: Record<string, SessionProgress>;
   /** The Files selection (`schedule.get`); null until read. */
   filesPaths: string[] | null;
+  /** The Files schedule's exclude patterns, which Back up now uses too. */
+  filesExcludes: string[];
   backUp: Record<SessionSource, BackUpFlow>;
   /** Sessions whose cancel was asked and that have not ended yet. */
   cancelling: Record<string, boolean>;
@@ -143,6 +145,7 @@ export function createSessionsStore(api: BackupManagerApi) {
       details: {},
       progress: {},
       filesPaths: null,
+      filesExcludes: [],
       backUp: { 'system-state': idleFlow, files: idleFlow },
       cancelling: {},
       cancelError: null,
@@ -160,7 +163,7 @@ export function createSessionsStore(api: BackupManagerApi) {
         ]);
         if (schedules.ok) {
           const files = schedules.value.schedules.find((s) => s.source === 'files');
-          set({ filesPaths: files?.paths ?? [] });
+          set({ filesPaths: files?.paths ?? [], filesExcludes: files?.excludes ?? [] });
         }
         if (!list.ok) {
           set({ listLoading: false, listError: { code: list.code, message: list.message } });
@@ -237,7 +240,12 @@ export function createSessionsStore(api: BackupManagerApi) {
           }
         }
         patchFlow(source, { stage: 'starting', error: null });
-        const result = await api.invoke('sessions.start', { source, ...(paths ? { paths } : {}) });
+        const excludes = source === 'files' ? get().filesExcludes : [];
+        const result = await api.invoke('sessions.start', {
+          source,
+          ...(paths ? { paths } : {}),
+          ...(excludes.length > 0 ? { excludes } : {}),
+        });
         if (!result.ok) {
           patchFlow(source, { stage: 'idle', error: { code: result.code, message: result.message } });
           return;
