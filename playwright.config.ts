@@ -22,6 +22,9 @@ export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-results/e2e',
   timeout: 60_000,
+  // The journeys wait for a real helper that runs OS tools (lsblk, systemctl, dpkg…) for every preflight: a few
+  // seconds normally, more on a loaded CI machine. Waiting longer changes no assertion.
+  expect: { timeout: 15_000 },
   fullyParallel: false,
   workers: 1,
   retries: 0,

@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
+import { expectNoSeriousViolations } from '../support/accessibility';
 import { AppPage } from '../support/app-page';
 import { type HelperEnvironment, startHelperEnvironment } from '../support/helper-process';
 
@@ -23,9 +23,7 @@ test('the dashboard shows the last backup and its result, live', async ({ page }
   await expect(page.getByTestId('last-session')).toContainText('System state', { timeout: 30_000 });
   await expect(page.getByTestId('last-session')).toContainText('Completed', { timeout: 30_000 });
   await app.screenshot('dashboard-last-backup');
-  const audit = await new AxeBuilder({ page }).include('main').analyze();
-  const serious = audit.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await expectNoSeriousViolations(page, { within: 'main' });
   await page.emulateMedia({ colorScheme: 'dark' });
   await app.screenshot('dashboard-last-backup-dark');
 });

@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { expectNoSeriousViolations } from '../support/accessibility';
 import { AppPage, screens } from '../support/app-page';
 import { type HelperEnvironment, startHelperEnvironment } from '../support/helper-process';
 
@@ -13,12 +13,6 @@ test.afterAll(async () => {
 });
 
 const dataSources = screens.find((screen) => screen.id === 'data-sources') ?? screens[1];
-
-async function expectNoSeriousViolations(page: Page) {
-  const audit = await new AxeBuilder({ page }).include('main').analyze();
-  const serious = audit.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
-}
 
 test('data sources: detected components, System state daily at 02:30, a Files path added then removed', async ({
   page,
@@ -51,7 +45,7 @@ test('data sources: detected components, System state daily at 02:30, a Files pa
   await expect(systemState.getByTestId('enabled')).toHaveText('Disabled');
   await expect(page.getByTestId('files-no-selection')).toContainText('No selection');
   await app.screenshot('data-sources-initial');
-  await expectNoSeriousViolations(page);
+  await expectNoSeriousViolations(page, { within: 'main' });
 
   // System state daily at 02:30 → enabled, with a next run.
   await systemState.getByLabel('Back up').selectOption('daily');
@@ -101,7 +95,7 @@ test('data sources: detected components, System state daily at 02:30, a Files pa
   await expect(files.getByRole('alert')).toContainText('SCHEDULE_INVALID');
   await expect(files.getByTestId('files-selected')).toContainText(env.location);
   await app.screenshot('data-sources-refused');
-  await expectNoSeriousViolations(page);
+  await expectNoSeriousViolations(page, { within: 'main' });
 
   // Turn Files off, then remove the path → "No selection".
   await files.getByLabel('Back up').selectOption('off');
@@ -111,11 +105,11 @@ test('data sources: detected components, System state daily at 02:30, a Files pa
   await expect(page.getByTestId('files-no-selection')).toContainText('No selection');
   await expect(files.getByRole('alert')).toHaveCount(0);
   await app.screenshot('data-sources-light');
-  await expectNoSeriousViolations(page);
+  await expectNoSeriousViolations(page, { within: 'main' });
 
   await page.emulateMedia({ colorScheme: 'dark' });
   await app.screenshot('data-sources-dark');
-  await expectNoSeriousViolations(page);
+  await expectNoSeriousViolations(page, { within: 'main' });
 });
 
 test('data sources with the helper stopped: an honest state with what to do', async ({ page }) => {
@@ -133,7 +127,7 @@ test('data sources with the helper stopped: an honest state with what to do', as
     await expect(page.getByText('HELPER_UNAVAILABLE')).toHaveCount(1);
     await expect(page.getByTestId('waiting-for-helper')).toHaveCount(3);
     await app.screenshot('data-sources-helper-stopped');
-    await expectNoSeriousViolations(page);
+    await expectNoSeriousViolations(page, { within: 'main' });
   } finally {
     await env.startHelper();
   }

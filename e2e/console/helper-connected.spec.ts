@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
+import { expectNoSeriousViolations } from '../support/accessibility';
 import { AppPage } from '../support/app-page';
 import { type HelperEnvironment, startHelperEnvironment } from '../support/helper-process';
 
@@ -24,9 +24,7 @@ test('helper stopped → an honest state with what to do → helper back → the
   await expect(page.getByTestId('helper-status')).not.toHaveText('Helper connected', { timeout: 15_000 });
   await expect(page.getByTestId('helper-action')).toBeVisible();
   await app.screenshot('console-helper-stopped');
-  const audit = await new AxeBuilder({ page }).analyze();
-  const serious = audit.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+  await expectNoSeriousViolations(page);
 
   await env.startHelper();
   // The connection observer retries with backoff (at most 30 s between tries).

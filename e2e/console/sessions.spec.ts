@@ -5,13 +5,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
+import { expectNoSeriousViolations } from '../support/accessibility';
 import { AppPage, screens } from '../support/app-page';
 import { type HelperEnvironment, startHelperEnvironment } from '../support/helper-process';
+import { mountTinyFilesystem, unmountTinyFilesystem } from '../support/loop-mount';
 
 const screen = screens.find((s) => s.id === 'sessions') ?? screens[3];
 let env: HelperEnvironment;
@@ -23,17 +23,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await env?.dispose();
 });
-
-async function expectNoSeriousViolations(page: Page) {
-  const audit = await new AxeBuilder({ page }).analyze();
-  const serious = audit.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(
-    serious.map(
-      (v) =>
-        `${v.id}: ${v.help} (${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join('; ')})`,
-    ),
-  ).toEqual([]);
-}
 
 async function open(page: Page): Promise<AppPage> {
   const app = new AppPage(page);
@@ -123,33 +112,6 @@ test('cancel a running Files session: Cancelling…, then Aborted', async ({ pag
   rmSync(data, { recursive: true, force: true });
 });
 
-/** A tiny ext4 image, loop-mounted (as e2e/console/snapshot-location.spec.ts does), root only. */
-function mountTinyFilesystem(): { dir: string; mountPoint: string } | null {
-  if (process.platform !== 'linux' || process.getuid?.() !== 0) return null;
-  const dir = mkdtempSync(path.join(tmpdir(), 'bm-e2e-loop-'));
-  const mountPoint = path.join(dir, 'mnt');
-  mkdirSync(mountPoint);
-  const image = path.join(dir, 'image');
-  for (const argv of [
-    ['truncate', '-s', '16M', image],
-    ['mkfs.ext4', '-q', '-F', '-m', '0', image],
-    ['mount', '-o', 'loop', image, mountPoint],
-  ]) {
-    const result = spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8' });
-    if (result.status !== 0) {
-      rmSync(dir, { recursive: true, force: true });
-      return null;
-    }
-  }
-  return { dir, mountPoint };
-}
-
-function unmount(loop: { dir: string; mountPoint: string }) {
-  const result = spawnSync('umount', [loop.mountPoint]);
-  if (result.status !== 0) spawnSync('umount', ['-l', loop.mountPoint]);
-  rmSync(loop.dir, { recursive: true, force: true });
-}
-
 test('too little space: Back up now is blocked with the reason; a failed session links to the check', async ({
   page,
 }) => {
@@ -196,6 +158,6 @@ test('too little space: Back up now is blocked with the reason; a failed session
     } catch {
       // best effort: the environment is removed after the suite anyway
     }
-    unmount(loop);
+    unmountTinyFilesystem(loop);
   }
 });

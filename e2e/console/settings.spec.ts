@@ -6,8 +6,8 @@
  */
 import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
+import { expectNoSeriousViolations } from '../support/accessibility';
 import { AppPage, screens } from '../support/app-page';
 import { type HelperEnvironment, startHelperEnvironment } from '../support/helper-process';
 
@@ -20,17 +20,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await env?.dispose();
 });
-
-async function expectNoSeriousViolations(page: Page) {
-  const audit = await new AxeBuilder({ page }).analyze();
-  const serious = audit.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(
-    serious.map(
-      (v) =>
-        `${v.id}: ${v.help} (${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join('; ')})`,
-    ),
-  ).toEqual([]);
-}
 
 async function open(page: Page): Promise<AppPage> {
   const app = new AppPage(page);

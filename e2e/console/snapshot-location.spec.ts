@@ -4,13 +4,12 @@
  * filled up (root only), the free-space warning fails and its one-click fix moves the location and clears it.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
+import { expectNoSeriousViolations } from '../support/accessibility';
 import { AppPage, screens } from '../support/app-page';
 import { type HelperEnvironment, startHelperEnvironment } from '../support/helper-process';
+import { mountTinyFilesystem, unmountTinyFilesystem } from '../support/loop-mount';
 
 const screen = screens.find((s) => s.id === 'snapshot-location') ?? screens[2];
 let env: HelperEnvironment;
@@ -21,17 +20,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await env?.dispose();
 });
-
-async function expectNoSeriousViolations(page: Page) {
-  const audit = await new AxeBuilder({ page }).analyze();
-  const serious = audit.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(
-    serious.map(
-      (v) =>
-        `${v.id}: ${v.help} (${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join('; ')})`,
-    ),
-  ).toEqual([]);
-}
 
 async function open(page: Page): Promise<AppPage> {
   const app = new AppPage(page);
@@ -114,34 +102,6 @@ test('helper stopped: an honest state with what to do and the default, then it r
   await expect(page.getByTestId('current-location')).toHaveText('/', { timeout: 40_000 });
 });
 
-/** A tiny ext4 image, loop-mounted (as src-main/system-state/testing/loop-filesystem.ts does), root only. */
-function mountTinyFilesystem(): { dir: string; mountPoint: string } | null {
-  if (process.platform !== 'linux' || process.getuid?.() !== 0) return null;
-  const dir = mkdtempSync(path.join(tmpdir(), 'bm-e2e-loop-'));
-  const mountPoint = path.join(dir, 'mnt');
-  mkdirSync(mountPoint);
-  const image = path.join(dir, 'image');
-  for (const argv of [
-    ['truncate', '-s', '16M', image],
-    ['mkfs.ext4', '-q', '-F', '-m', '0', image],
-    ['mount', '-o', 'loop', image, mountPoint],
-  ]) {
-    const result = spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8' });
-    if (result.status !== 0) {
-      rmSync(dir, { recursive: true, force: true });
-      return null;
-    }
-  }
-  return { dir, mountPoint };
-}
-
-function unmount(loop: { dir: string; mountPoint: string }) {
-  // `mount -o loop` sets autoclear: unmounting also frees the loop device.
-  const result = spawnSync('umount', [loop.mountPoint]);
-  if (result.status !== 0) spawnSync('umount', ['-l', loop.mountPoint]);
-  rmSync(loop.dir, { recursive: true, force: true });
-}
-
 test('too little free space: the warning says so with the numbers, and the one-click fix clears it', async ({
   page,
 }) => {
@@ -187,6 +147,6 @@ test('too little free space: the warning says so with the numbers, and the one-c
     await expect(page.getByTestId('free-space-status')).toHaveText(/Enough free space/);
     await app.screenshot('snapshot-location-fixed');
   } finally {
-    unmount(loop);
+    unmountTinyFilesystem(loop);
   }
 });

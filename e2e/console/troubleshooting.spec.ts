@@ -3,8 +3,8 @@
  * checks", the diagnostic report exported as a file and copied, and a deep link into one check.
  */
 import { readFileSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
+import { expectNoSeriousViolations } from '../support/accessibility';
 import { AppPage, screens } from '../support/app-page';
 import { type HelperEnvironment, startHelperEnvironment } from '../support/helper-process';
 
@@ -18,12 +18,6 @@ test.afterAll(async () => {
 });
 
 const troubleshooting = screens.find((s) => s.id === 'troubleshooting')!;
-
-async function expectNoSeriousViolations(page: Page) {
-  const audit = await new AxeBuilder({ page }).include('main').analyze();
-  const serious = audit.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
-}
 
 async function openScreen(page: Page) {
   const app = new AppPage(page);
@@ -56,7 +50,7 @@ test('the checks of this machine, run again, with evidence and fixes (light and 
   await expect(page.getByRole('heading', { name: /^Overall status/ })).toBeVisible();
   await expect(page.getByTestId('troubleshooting-run-status')).toContainText('Last checked at');
   await app.screenshot('troubleshooting-light');
-  await expectNoSeriousViolations(page);
+  await expectNoSeriousViolations(page, { within: 'main' });
 
   // Run all checks: disabled with "Checking…" while it runs, the results stay in place, then a new time.
   const run = page.getByRole('button', { name: /Run all checks|Checking…/ });
@@ -72,7 +66,7 @@ test('the checks of this machine, run again, with evidence and fixes (light and 
 
   await page.emulateMedia({ colorScheme: 'dark' });
   await app.screenshot('troubleshooting-dark');
-  await expectNoSeriousViolations(page);
+  await expectNoSeriousViolations(page, { within: 'main' });
 });
 
 test('the diagnostic report: exported as a JSON file holding the checks, and copied', async ({
@@ -146,7 +140,7 @@ test('helper stopped: an honest state with what to do, never a spinner (axe clea
   await expect(page.getByRole('heading', { name: 'What is checked' })).toBeVisible();
   await expect(page.locator('#check-free-space')).toHaveCount(0);
   await app.screenshot('troubleshooting-helper-stopped');
-  await expectNoSeriousViolations(page);
+  await expectNoSeriousViolations(page, { within: 'main' });
   await page.emulateMedia({ colorScheme: 'dark' });
   await app.screenshot('troubleshooting-helper-stopped-dark');
 
