@@ -25,11 +25,7 @@ test.afterAll(async () => {
 });
 
 async function open(page: Page): Promise<AppPage> {
-  const app = new AppPage(page);
-  await page.goto(env.console.url);
-  await app.expectConnected();
-  await expect(page.getByTestId('helper-status')).toHaveText('Helper connected');
-  await app.goTo(screen);
+  const app = await AppPage.openWithHelper(page, env.console.url, screen);
   return app;
 }
 

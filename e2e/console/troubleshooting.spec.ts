@@ -20,11 +20,7 @@ test.afterAll(async () => {
 const troubleshooting = screens.find((s) => s.id === 'troubleshooting')!;
 
 async function openScreen(page: Page) {
-  const app = new AppPage(page);
-  await page.goto(env.console.url);
-  await app.expectConnected();
-  await expect(page.getByTestId('helper-status')).toHaveText('Helper connected');
-  await app.goTo(troubleshooting);
+  const app = await AppPage.openWithHelper(page, env.console.url, troubleshooting);
   return app;
 }
 

@@ -30,6 +30,16 @@ export class AppPage {
     await expect(this.page.getByRole('heading', { level: 2, name: screen.title })).toBeVisible();
   }
 
+  /** Opens the console at `url` with its (real) helper connected, on `screen`. */
+  static async openWithHelper(page: Page, url: string, screen: (typeof screens)[number]): Promise<AppPage> {
+    const app = new AppPage(page);
+    await page.goto(url);
+    await app.expectConnected();
+    await expect(page.getByTestId('helper-status')).toHaveText('Helper connected');
+    await app.goTo(screen);
+    return app;
+  }
+
   async expectConnected() {
     await expect(this.page.getByTestId('link-status')).toHaveText('Connected');
   }
