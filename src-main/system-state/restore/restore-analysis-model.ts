@@ -29,6 +29,8 @@ export interface RecordedLayout {
   lvmReportJson: string | null;
   /** `mdadm --detail --scan`. */
   mdadmScan: string | null;
+  /** Windows: diskpart's `list disk` (dynamic disks, partition style, free space), as the preflight reads it. */
+  diskpartListDisk: string | null;
 }
 
 export type CompatibilityItemId =
