@@ -25,6 +25,8 @@ export const engineErrorCodes = [
   'IO_ERROR',
   /** A caller passed an argument the engine cannot act on. */
   'INVALID_ARGUMENT',
+  /** An entry is larger than the caller allows reading into memory (e.g. a configuration file read whole). */
+  'TOO_LARGE',
 ] as const;
 
 export type EngineErrorCode = (typeof engineErrorCodes)[number];

@@ -8,6 +8,7 @@ import type { RecordedCommand } from './command-runner/recorded-command-runner';
 import { RecordedCommandRunner, readFixture } from './command-runner/recorded-command-runner';
 import { SettingsStore } from './location/settings-store';
 import { windowsManifestArgv } from './manifest/collect-windows-manifest';
+import { componentsRecordSchema } from './manifest/components-record';
 import { machineManifestSchema } from './manifest/machine-manifest';
 import { bcdeditEnumArgv } from './platform/windows/windows-components';
 import { osInfoArgv } from './platform/windows/windows-os-info';
@@ -143,7 +144,7 @@ describe('SystemStateService on Windows: machine manifest (recorded outputs)', (
 });
 
 describe('SystemStateService staging on this machine (Linux, real tools)', () => {
-  it('writes the exports and the machine manifest under the snapshot location; a missing tool is evidence on its component', async () => {
+  it('writes the exports, the machine manifest and the components record under the snapshot location; a missing tool is evidence on its component', async () => {
     const real = new ExecCommandRunner();
     // This machine has mdadm; the runner answers as on a machine without it (what ExecCommandRunner returns
     // for ENOENT), everything else runs for real.
@@ -176,6 +177,17 @@ describe('SystemStateService staging on this machine (Linux, real tools)', () =>
           /^dpkg-selections exported: dpkg --get-selections: exit 0.* → software\/dpkg-selections\.txt \(\d+ bytes\)$/,
         ),
       );
+      // The components record beside the manifest: the detected components with their paths, nothing else.
+      expect(staged.componentsFile).toBe(path.join(staged.stagingDir, 'components.json'));
+      const record = componentsRecordSchema.parse(JSON.parse(await readFile(staged.componentsFile, 'utf8')));
+      const detected = staged.components.filter((c) => c.detected);
+      expect(record.version).toBe(1);
+      expect(record.components).toEqual(detected.map((c) => ({ id: c.id, title: c.title, paths: c.paths })));
+      expect(record.components.find((c) => c.id === 'linux.configuration')?.paths).toContain('/etc');
+      expect(record.components.map((c) => c.id)).not.toContain(
+        staged.components.find((c) => !c.detected)?.id ?? 'every component was detected',
+      );
+      await expect(access(`${staged.componentsFile}.partial`)).rejects.toMatchObject({ code: 'ENOENT' });
       await expect(service.stage('../escape', location)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
       const otherTree = new SystemStateService({
         runner,

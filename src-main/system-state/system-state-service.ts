@@ -15,7 +15,7 @@ import { assertSessionId, SystemStateError } from './errors';
 import { withExportEvidence } from './exports/export-evidence';
 import type { ExportResult } from './exports/export-plan';
 import { linuxExportPlan, packageManagerOf } from './exports/linux-export-plan';
-import { runExports, stagingFolder, writeManifestFile } from './exports/run-exports';
+import { runExports, stagingFolder, writeManifestFile, writeStagingJson } from './exports/run-exports';
 import { windowsExportPlan } from './exports/windows-export-plan';
 import type { FreeSpaceProbe, LocalDrive } from './location/local-drives';
 import { driveOf, listLinuxDrives, listWindowsDrives, statfsProbe } from './location/local-drives';
@@ -24,6 +24,7 @@ import type { LocationCandidate, LocationContext } from './location/snapshot-loc
 import { defaultLocation, listCandidates, validateLocation } from './location/snapshot-location';
 import { collectLinuxManifest } from './manifest/collect-linux-manifest';
 import { collectWindowsManifest } from './manifest/collect-windows-manifest';
+import { componentsRecordFile, componentsRecordOf } from './manifest/components-record';
 import type { MachineManifest } from './manifest/machine-manifest';
 import { detectLinuxComponents } from './platform/linux/linux-components';
 import { detectWindowsComponents } from './platform/windows/windows-components';
@@ -59,6 +60,8 @@ export interface MachineContext extends LocationContext {
 export interface StagingResult {
   stagingDir: string;
   manifestFile: string;
+  /** components.json: the detected components and their paths, for the restore wizard. */
+  componentsFile: string;
   exports: ExportResult[];
   /** The components with each export's outcome added to their evidence. */
   components: DetectedComponent[];
@@ -96,7 +99,7 @@ export class SystemStateService {
 
   /**
    * Writes what is not a plain file (partition tables, LVM metadata, EFI entries, package selections; registry
-   * hives and the BCD store on Windows) and the machine manifest into the session's staging folder under the
+   * hives and the BCD store on Windows), the machine manifest and the components record into the session's staging folder under the
    * snapshot location, to be backed up with the files. Exports describe the running machine, so a Linux
    * `rootDir` other than `/` is refused.
    */
@@ -121,7 +124,18 @@ export class SystemStateService {
         });
     const exports = await runExports(this.options.runner, plan, stagingDir);
     const manifestFile = await writeManifestFile(stagingDir, manifest);
-    return { stagingDir, manifestFile, exports, components: withExportEvidence(components, exports) };
+    const componentsFile = await writeStagingJson(
+      stagingDir,
+      componentsRecordFile,
+      componentsRecordOf(components),
+    );
+    return {
+      stagingDir,
+      manifestFile,
+      componentsFile,
+      exports,
+      components: withExportEvidence(components, exports),
+    };
   }
 
   async estimate(components?: DetectedComponent[]): Promise<SizeEstimate> {

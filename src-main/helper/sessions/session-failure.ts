@@ -136,6 +136,7 @@ const fromEngine: Record<EngineErrorCode, Classified> = {
   ALREADY_EXISTS: { code: 'INTERNAL_ERROR', retryable: false },
   PATH_ESCAPE: { code: 'INTERNAL_ERROR', retryable: false },
   INVALID_ARGUMENT: { code: 'INTERNAL_ERROR', retryable: false },
+  TOO_LARGE: { code: 'INTERNAL_ERROR', retryable: false },
 };
 
 const fromSystemState: Record<SystemStateErrorCode, Classified> = {

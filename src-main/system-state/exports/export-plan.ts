@@ -14,6 +14,8 @@ export interface ExportStep {
   stdoutFile: string | null;
   /** Files the tool itself writes (relative to the staging folder), for the result listing. */
   writes?: string[];
+  /** Text written to the tool's standard input (diskpart reads its script from there). */
+  input?: string;
   /** Exit codes that still mean success (e.g. `mdadm --detail --scan` prints nothing and exits 0 without arrays). */
   okExitCodes?: number[];
   timeoutMs?: number;

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExecCommandRunner } from '../command-runner/exec-command-runner';
+import { RecordedCommandRunner, readFixture } from '../command-runner/recorded-command-runner';
 import { collectLinuxManifest } from '../manifest/collect-linux-manifest';
 import { machineManifestSchema } from '../manifest/machine-manifest';
+import { parseDiskpartDisks } from '../platform/windows/diskpart';
 import { linuxExportPlan } from './linux-export-plan';
 import { runExports, stagingFolder, writeManifestFile } from './run-exports';
 import { ntdsFilesFromShadow, windowsExportPlan } from './windows-export-plan';
@@ -79,11 +81,38 @@ describe('Windows export plan', () => {
       ['reg', 'save', 'HKU\\.DEFAULT', 'D:\\backup-manager\\staging\\s1\\registry\\DEFAULT', '/y'],
       ['bcdedit', '/export', 'D:\\backup-manager\\staging\\s1\\boot\\BCD'],
       ['bcdedit', '/enum', 'all', '/v'],
+      ['diskpart'],
     ]);
+    expect(plan.at(-1)).toMatchObject({
+      id: 'diskpart-list-disk',
+      componentId: 'windows.disk-layout',
+      input: 'list disk\nexit\n',
+      stdoutFile: 'disk-layout\\diskpart-list-disk.txt',
+    });
     expect(ntdsFilesFromShadow('\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy1\\')[0]).toEqual({
       from: '\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy1\\Windows\\NTDS\\ntds.dit',
       to: 'active-directory\\ntds.dit',
     });
     expect(() => windowsExportPlan('/tmp/x')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  it('runs diskpart with its script on standard input and keeps what it printed (recorded diskpart output)', async () => {
+    const recorded = readFixture(
+      new URL('../fixtures/windows/', import.meta.url),
+      'diskpart-list-disk.gpt-selected-win81.txt',
+    );
+    const runner = new RecordedCommandRunner([
+      { argv: ['diskpart'], answer: { exitCode: 0, stdout: recorded } },
+    ]);
+    const step = windowsExportPlan('D:\\staging\\s1').filter((s) => s.id === 'diskpart-list-disk');
+    // The staging folder is a local temporary one: only the step's input and output handling is under test.
+    const [result] = await runExports(runner, step, location);
+    expect(runner.calls).toEqual([{ argv: ['diskpart'], input: 'list disk\nexit\n', timeoutMs: 60_000 }]);
+    expect(result).toMatchObject({ outcome: 'written', files: ['disk-layout\\diskpart-list-disk.txt'] });
+    const written = await readFile(path.join(location, 'disk-layout\\diskpart-list-disk.txt'), 'utf8');
+    expect(written).toBe(recorded);
+    expect(parseDiskpartDisks(written)).toEqual([
+      expect.objectContaining({ number: '0', gpt: true, dynamic: false }),
+    ]);
   });
 });

@@ -22,7 +22,11 @@ export async function runExports(
       await mkdir(path.join(stagingDir, path.dirname(file.endsWith('/') ? `${file}x` : file)), {
         recursive: true,
       });
-    const result = await runner.run({ argv: step.argv, timeoutMs: step.timeoutMs ?? 120_000 });
+    const result = await runner.run({
+      argv: step.argv,
+      timeoutMs: step.timeoutMs ?? 120_000,
+      ...(step.input === undefined ? {} : { input: step.input }),
+    });
     const ok =
       result.kind === 'exited' &&
       (result.exitCode === 0 || (step.okExitCodes ?? []).includes(result.exitCode));
@@ -75,9 +79,18 @@ export function stagingFolder(location: string, sessionId: string, paths: path.P
 }
 
 export async function writeManifestFile(stagingDir: string, manifest: unknown): Promise<string> {
-  const target = path.join(stagingDir, 'machine-manifest.json');
+  return writeStagingJson(stagingDir, 'machine-manifest.json', manifest);
+}
+
+/** A JSON file of the staging folder (manifest, components record), complete or absent: written and renamed. */
+export async function writeStagingJson(
+  stagingDir: string,
+  fileName: string,
+  value: unknown,
+): Promise<string> {
+  const target = path.join(stagingDir, fileName);
   await mkdir(stagingDir, { recursive: true });
-  await writeFile(`${target}.partial`, `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFile(`${target}.partial`, `${JSON.stringify(value, null, 2)}\n`);
   await rename(`${target}.partial`, target);
   return target;
 }

@@ -1,7 +1,8 @@
 /**
  * The Windows export plan: registry hives with `reg save` (a consistent copy while Windows runs), the BCD store
- * with `bcdedit /export`, and — on domain controllers — the Active Directory database, which is not exported by
- * a tool but copied from the shadow copy (NTDS.dit and its logs are consistent there thanks to the NTDS writer).
+ * with `bcdedit /export`, the disk list with `diskpart` (`list disk` on standard input), and — on domain
+ * controllers — the Active Directory database, which is not exported by a tool but copied from the shadow copy
+ * (NTDS.dit and its logs are consistent there thanks to the NTDS writer).
  */
 import { SystemStateError } from '../errors';
 import type { ExportStep } from './export-plan';
@@ -41,6 +42,16 @@ export function windowsExportPlan(stagingDir: string): ExportStep[] {
       componentId: 'windows.boot',
       argv: ['bcdedit', '/enum', 'all', '/v'],
       stdoutFile: 'boot\\bcdedit-enum-all.txt',
+    },
+    {
+      // The restore wizard's 2 TB rule and disk sizes read it (dynamic disks, partition style, free space), in
+      // the same form the preflight probe reads live (preflight/disk-layout-probe.ts).
+      id: 'diskpart-list-disk',
+      componentId: 'windows.disk-layout',
+      argv: ['diskpart'],
+      input: 'list disk\nexit\n',
+      stdoutFile: 'disk-layout\\diskpart-list-disk.txt',
+      timeoutMs: 60_000,
     },
   ];
 }

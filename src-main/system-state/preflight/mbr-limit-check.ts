@@ -20,7 +20,7 @@ export function windowsMbrLimitCheck(
   disks: readonly DiskpartDisk[],
   unreadable: readonly string[] = [],
 ): CheckResult {
-  const mbrDynamic = disks.filter((d) => d.dynamic && !d.gpt && d.status !== 'Missing');
+  const mbrDynamic = mbrDynamicDisks(disks);
   const evidence: string[] = [...unreadable];
   let status: CheckResult['status'] = 'pass';
   for (const disk of mbrDynamic) {
@@ -41,6 +41,11 @@ export function windowsMbrLimitCheck(
   );
 }
 
+/** The disks the Windows rule applies to: dynamic, MBR, present. */
+export function mbrDynamicDisks(disks: readonly DiskpartDisk[]): DiskpartDisk[] {
+  return disks.filter((d) => d.dynamic && !d.gpt && d.status !== 'Missing');
+}
+
 export interface LinuxDiskLayout {
   disk: string;
   table: PartitionTable;
@@ -59,14 +64,12 @@ export function linuxMbrLimitCheck(
       evidence.push(`${disk}: ${table.label} partition table`);
       continue;
     }
-    const members = table.partitions.filter(
-      (p) => p.type === mbrLvmType || p.type === mbrRaidType || lvmOrMdPartitions.includes(p.node),
-    );
+    const members = mbrLvmOrMdMembers({ disk, table, lvmOrMdPartitions });
     if (members.length === 0) {
       evidence.push(`${disk}: MBR, no LVM or md partition`);
       continue;
     }
-    const spanBytes = Math.max(...table.partitions.map((p) => (p.start + p.size) * table.sectorSize));
+    const spanBytes = partitionSpanBytes(table);
     evidence.push(
       `${disk}: MBR with LVM/md on ${members.map((m) => m.node).join(', ')}; partitions end at ${formatBytes(spanBytes)} (${table.sectorSize}-byte sectors)`,
     );
@@ -81,6 +84,19 @@ export function linuxMbrLimitCheck(
       ? 'Install util-linux (lsblk) and fdisk (sfdisk) and run the check as root: the partition tables must be read.'
       : null,
   );
+}
+
+/** The partitions of an MBR table that hold LVM physical volumes or md members (none for other tables). */
+export function mbrLvmOrMdMembers(layout: LinuxDiskLayout): PartitionTable['partitions'] {
+  if (layout.table.label !== 'dos') return [];
+  return layout.table.partitions.filter(
+    (p) => p.type === mbrLvmType || p.type === mbrRaidType || layout.lvmOrMdPartitions.includes(p.node),
+  );
+}
+
+/** Where the last partition of a table ends, in bytes from the start of the disk (0 without partitions). */
+export function partitionSpanBytes(table: PartitionTable): number {
+  return Math.max(0, ...table.partitions.map((p) => (p.start + p.size) * table.sectorSize));
 }
 
 /**

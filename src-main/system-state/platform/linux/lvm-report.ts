@@ -25,11 +25,28 @@ export interface LogicalVolume {
   tags: string[];
 }
 
+export interface PhysicalVolume {
+  /** The device path (`/dev/sda2`, or a whole disk `/dev/sdb`). */
+  name: string;
+  vgName: string;
+  /** The size LVM uses on the device (what a replacement device must at least hold to restore the VG onto it). */
+  sizeBytes: number;
+  /** The size of the device itself. */
+  deviceSizeBytes: number;
+}
+
 const report = z.object({
   report: z.array(z.record(z.string(), z.array(z.record(z.string(), z.string())))),
 });
 
 function parseReport(text: string, section: 'vg' | 'lv'): Record<string, string>[] {
+  return parseReportEntries(text)
+    .flatMap((r) => r[section] ?? [])
+    .filter((row) => Object.keys(row).length > 0);
+}
+
+/** The entries of a report: one per command for vgs/lvs, one per volume group for `lvm fullreport`. */
+function parseReportEntries(text: string): Record<string, Record<string, string>[]>[] {
   // LVM prints warnings ("  WARNING: …") on stdout between JSON lines in some versions.
   const json = text
     .split('\n')
@@ -49,7 +66,7 @@ function parseReport(text: string, section: 'vg' | 'lv'): Record<string, string>
       'UNEXPECTED_OUTPUT',
       `LVM JSON report has an unexpected shape: ${parsed.error.message}`,
     );
-  return parsed.data.report.flatMap((r) => r[section] ?? []).filter((row) => Object.keys(row).length > 0);
+  return parsed.data.report;
 }
 
 export function parseVolumeGroups(text: string): VolumeGroup[] {
@@ -80,6 +97,24 @@ export function parseLogicalVolumes(text: string): LogicalVolume[] {
     origin: row.origin ?? '',
     tags: (row.lv_tags ?? '').split(',').filter(Boolean),
   }));
+}
+
+/**
+ * The physical volumes of `pvs --reportformat json` or `lvm fullreport` (whose pv rows carry no vg_name: the VG is
+ * the one of the report entry they are listed in).
+ */
+export function parsePhysicalVolumes(text: string): PhysicalVolume[] {
+  return parseReportEntries(text).flatMap((entry) => {
+    const vgName = entry.vg?.[0]?.vg_name ?? '';
+    return (entry.pv ?? [])
+      .filter((row) => Object.keys(row).length > 0)
+      .map((row) => ({
+        name: required(row, 'pv_name'),
+        vgName: row.vg_name ?? vgName,
+        sizeBytes: lvmSize(row.pv_size ?? '0'),
+        deviceSizeBytes: lvmSize(row.dev_size ?? row.pv_size ?? '0'),
+      }));
+  });
 }
 
 function required(row: Record<string, string>, key: string): string {
