@@ -61,6 +61,9 @@ test('back up System state now: the preflight first, then progress to Completed,
   await expect(row).toHaveAttribute('data-status', 'completed');
   await expect(row).toContainText('System state');
   await expect(row.locator('td').nth(4)).toHaveText(/B$/);
+  // The row's numbers come with the session list (no detail read): files new and changed, the problems.
+  await expect(row.locator('td').nth(5)).toHaveText(/^[\d,]+ new, [\d,]+ changed$/);
+  await expect(row.locator('td').nth(6)).toHaveText(/^(None|\d+ warnings?)$/);
 
   // Details, opened with the keyboard: the timeline and the log.
   await row.getByRole('button', { name: /show details/ }).focus();

@@ -2,7 +2,8 @@
  * Journey: Settings with a real helper. The repository from the environment is shown; retention saved here is
  * what the helper's CLI reports; a relative repository path is refused in the form; a password file other users
  * may read (mode 0644) is refused by the helper with SETTINGS_INVALID; "Remember" in console mode answers
- * SECRETS_UNAVAILABLE, explained with what to do instead. Light and dark, axe-audited.
+ * SECRETS_UNAVAILABLE, explained with what to do instead; whether a password is remembered (never which) and where
+ * sessions get theirs. Light and dark, axe-audited.
  */
 import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -31,6 +32,17 @@ test('shows the repository and saves retention that the helper then reports', as
   const app = await open(page);
   await expect(page.getByTestId('current-repository')).toHaveText(env.repository);
   await expect(page.getByTestId('current-password-file')).toHaveText(path.join(env.dir, 'password'));
+  // Console mode remembers nothing; sessions get the password from the helper's file.
+  const status = page.getByTestId('password-status');
+  await expect(status).toHaveAttribute('data-remembered', 'false');
+  await expect(status).toHaveAttribute('data-source', 'password-file');
+  await expect(status).toContainText('No password remembered for this repository.');
+  await expect(page.getByTestId('password-status-sessions')).toHaveText(
+    `Sessions you start here use the helper's password file (${path.join(env.dir, 'password')}).`,
+  );
+  await expect(page.getByTestId('password-status-scheduled')).toHaveText(
+    "Scheduled sessions read the helper's password file.",
+  );
   await expect(page.getByTestId('retention-current')).toContainText('Keeps everything');
   await expect(page.locator('tr[data-schedule="system-state"]')).toContainText('Off');
   await expect(page.getByRole('link', { name: 'Change schedules on Data sources' })).toHaveAttribute(
@@ -106,8 +118,10 @@ test('"Remember" in console mode says SECRETS_UNAVAILABLE and what to do instead
   await expect(refusal).toHaveAttribute('data-code', 'SECRETS_UNAVAILABLE');
   await expect(refusal).toContainText('console mode');
   await expect(page.getByTestId('password-instead')).toContainText('password file');
-  // Never kept or shown back.
+  // Never kept or shown back, and still nothing remembered.
   await expect(password).toHaveValue('');
+  await expect(page.getByTestId('password-status')).toHaveAttribute('data-remembered', 'false');
+  await expect(page.getByTestId('password-status')).not.toContainText('typed-password');
   await app.screenshot('settings-secrets-unavailable');
   await expectNoSeriousViolations(page);
 

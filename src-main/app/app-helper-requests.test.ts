@@ -46,6 +46,8 @@ const helperDetail: HelperSessionDetail = {
     bytesAdded: 30,
     warnings: 0,
   },
+  interruptions: 0,
+  errors: 0,
   attempts: [
     {
       attempt: 1,
@@ -303,6 +305,10 @@ describe('session events', () => {
         session: {
           ...{ id, source, trigger, status, phase, attempt, maxAttempts, createdAt, startedAt, endedAt },
           failure: null,
+          // What the history row shows travels with every change, so the UI needs no detail read.
+          stats: helperDetail.stats,
+          interruptions: 0,
+          errors: 0,
         },
       },
     });

@@ -70,12 +70,9 @@ export function createAppService(deps: AppServiceDeps): AppService {
     events.emit('helper.statusChanged', status);
   });
 
+  const log = deps.log ?? ((message: string) => console.error(`[app] ${message}`));
   const stopSessionEvents = deps.helperNotifications
-    ? forwardSessionEvents(
-        deps.helperNotifications,
-        events,
-        deps.log ?? ((message) => console.error(`[app] ${message}`)),
-      )
+    ? forwardSessionEvents(deps.helperNotifications, events, log)
     : undefined;
 
   const setOverview = (slice: OverviewSlice) => {
@@ -122,7 +119,7 @@ export function createAppService(deps: AppServiceDeps): AppService {
       return collect();
     },
     ...createSessionHandlers({ ...access, secrets: deps.secrets ?? null }),
-    ...createPasswordHandlers(deps.secrets ?? null),
+    ...createPasswordHandlers(deps.secrets ?? null, access),
     ...createSystemStateHandlers(access),
     ...createSettingsHandlers(access),
   };

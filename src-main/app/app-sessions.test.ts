@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HelperRequestError } from '../helper-client/helper-client-errors';
 import { SessionListRequest, SessionStartRequest, SettingsGetRequest } from '../helper-protocol/protocol';
 import {
+  type SessionStats as HelperSessionStats,
   type SessionSummary as HelperSessionSummary,
   type HelperSettings,
   sessionPhases as helperPhases,
@@ -15,6 +16,8 @@ import {
 import {
   type EventChannel,
   type HelperStatus,
+  type SessionStats,
+  SessionStatsSchema,
   SessionSummarySchema,
   sessionPhases,
   sessionSources,
@@ -47,7 +50,21 @@ const helperSession: HelperSessionSummary = {
   failure: null,
   snapshotId: null,
   stats: null,
+  interruptions: 0,
+  errors: 0,
 };
+
+const helperStats: HelperSessionStats = {
+  filesNew: 12,
+  filesChanged: 3,
+  filesUnmodified: 400,
+  bytesProcessed: 9_000_000,
+  bytesAdded: 1_500_000,
+  warnings: 2,
+};
+
+/** True when both types have exactly the same keys. */
+type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
 
 const unreachable: HelperStatus = {
   state: 'unreachable',
@@ -62,6 +79,7 @@ class FakeHelper implements HelperRequests {
   settings: HelperSettings = { repository, snapshotLocation: null, passwordFile: null, retention: null };
   startFailure: HelperRequestError | null = null;
   listFailure: HelperRequestError | null = null;
+  listed: HelperSessionSummary[] = [helperSession, { ...helperSession, id: '20261124-010203-abcdef' }];
 
   async request<P, R>(type: { method: string }, params: P): Promise<R> {
     this.sent.push({ method: type.method, params });
@@ -74,7 +92,7 @@ class FakeHelper implements HelperRequests {
         return { session: helperSession, created: true } as R;
       case SessionListRequest.method:
         if (this.listFailure) throw this.listFailure;
-        return { sessions: [helperSession, { ...helperSession, id: '20261124-010203-abcdef' }] } as R;
+        return { sessions: this.listed } as R;
       default:
         throw new Error(`unexpected request ${type.method}`);
     }
@@ -144,6 +162,9 @@ describe('sessions.start', () => {
           startedAt: null,
           endedAt: null,
           failure: null,
+          stats: null,
+          interruptions: 0,
+          errors: 0,
         },
       },
     });
@@ -244,6 +265,39 @@ describe('sessions.list', () => {
     if (result.ok) expect(JSON.stringify(result.value)).not.toContain('/home/ada');
   });
 
+  it('carries what the history shows: the backup numbers, interruptions and errors, duration times', async () => {
+    const { helper, dispatcher } = setup();
+    helper.listed = [
+      {
+        ...helperSession,
+        status: 'failed',
+        phase: 'done',
+        attempt: 2,
+        startedAt: '2026-11-25T01:02:04.000Z',
+        endedAt: '2026-11-25T01:09:04.000Z',
+        failure: { code: 'VERIFY_FAILED', message: 'a tree is missing', check: 'repository' },
+        stats: helperStats,
+        interruptions: 1,
+        errors: 2,
+      },
+    ];
+    const result = await dispatcher.dispatch('sessions.list', { limit: 25 });
+    expect(result).toEqual({
+      ok: true,
+      value: {
+        sessions: [
+          expect.objectContaining({
+            startedAt: '2026-11-25T01:02:04.000Z',
+            endedAt: '2026-11-25T01:09:04.000Z',
+            stats: helperStats,
+            interruptions: 1,
+            errors: 2,
+          }),
+        ],
+      },
+    });
+  });
+
   it('answers HELPER_UNAVAILABLE when disconnected', async () => {
     expect(await setup({ disconnected: true }).dispatcher.dispatch('sessions.list', {})).toMatchObject({
       ok: false,
@@ -295,5 +349,9 @@ describe('session contract', () => {
     expect([...sessionStatuses]).toEqual([...helperStatuses]);
     expect([...sessionPhases]).toEqual([...helperPhases]);
     expect([...SessionSummarySchema.shape.trigger.options]).toEqual([...helperTriggers]);
+    // The stats are copied field by field: a field added on one side only fails to compile here.
+    const sameStatsFields: SameKeys<HelperSessionStats, SessionStats> = true;
+    expect(sameStatsFields).toBe(true);
+    expect(Object.keys(SessionStatsSchema.shape).sort()).toEqual(Object.keys(helperStats).sort());
   });
 });

@@ -1,23 +1,34 @@
 /**
- * The handlers that remember and forget a repository's password (encrypted by the keyring, repository-secrets.ts).
- * Without a secrets store (console mode) nothing is remembered: the console's page runs in a browser, which must
- * never hold the repository password at rest, and plain Node has no keyring to encrypt it with.
+ * The handlers that remember and forget a repository's password (encrypted by the keyring, repository-secrets.ts),
+ * and say whether one is remembered and where sessions get theirs — never the password itself, which a status
+ * does not even decrypt. Without a secrets store (console mode) nothing is remembered: the console's page runs in
+ * a browser, which must never hold the repository password at rest, and plain Node has no keyring to encrypt it.
  */
-import type { RequestHandlers } from '../ipc/contract';
+import { SettingsGetRequest } from '../helper-protocol/protocol';
+import type { PasswordStatus, RequestHandlers } from '../ipc/contract';
 import { AppError } from '../ipc/request-dispatcher';
+import { askHelper, type HelperAccess } from './helper-requests';
 import { isSecretsError, type RepositorySecrets } from './repository-secrets';
 
 export type PasswordHandlers = Pick<
   RequestHandlers,
-  'repository.rememberPassword' | 'repository.forgetPassword'
+  'repository.rememberPassword' | 'repository.forgetPassword' | 'repository.passwordStatus'
 >;
 
 export const noSecretsReason =
   'This Backup Manager (console mode) does not keep repository passwords. Set a password file (mode 0600) in ' +
   'the helper settings, or give the helper BACKUP_MANAGER_PASSWORD_FILE in its environment.';
 
-export function createPasswordHandlers(secrets: RepositorySecrets | null): PasswordHandlers {
+export function createPasswordHandlers(
+  secrets: RepositorySecrets | null,
+  access: HelperAccess,
+): PasswordHandlers {
   return {
+    async 'repository.passwordStatus'() {
+      // The repository sessions use is the helper's; so is the password file scheduled sessions read.
+      const { settings } = await askHelper(access, 'read the helper settings', SettingsGetRequest.type, {});
+      return passwordStatus(settings.repository, settings.passwordFile, secrets);
+    },
     async 'repository.rememberPassword'({ repository, password }) {
       if (secrets === null) throw new AppError('SECRETS_UNAVAILABLE', noSecretsReason);
       const availability = secrets.available();
@@ -52,4 +63,35 @@ export function asAppError(error: unknown): unknown {
   if (isSecretsError(error, 'SECRETS_UNAVAILABLE')) return new AppError('SECRETS_UNAVAILABLE', error.message);
   if (isSecretsError(error, 'SECRETS_CORRUPT')) return new AppError('SECRETS_CORRUPT', error.message);
   return error;
+}
+
+/** The status of the password of `repository`: what the app keeps, and where each kind of session gets it. */
+async function passwordStatus(
+  repository: string | null,
+  passwordFile: string | null,
+  secrets: RepositorySecrets | null,
+): Promise<PasswordStatus> {
+  const availability =
+    secrets === null ? { ok: false as const, reason: noSecretsReason } : secrets.available();
+  let remembered = false;
+  if (repository !== null && secrets !== null) {
+    try {
+      remembered = await secrets.has(repository);
+    } catch (error) {
+      throw asAppError(error);
+    }
+  }
+  const fromFile = passwordFile === null ? 'none' : 'password-file';
+  return {
+    repository,
+    remembered,
+    // A remembered password the keychain cannot decrypt now (locked) is not handed over: the start falls back to
+    // the helper's file (session-requests.ts), so the status says what will really happen.
+    source: remembered && availability.ok ? 'keychain' : fromFile,
+    scheduledSource: fromFile,
+    passwordFile,
+    keychain: availability.ok
+      ? { available: true, reason: null }
+      : { available: false, reason: availability.reason },
+  };
 }

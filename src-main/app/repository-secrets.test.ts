@@ -83,6 +83,21 @@ describe('EncryptedSecretsFile', () => {
     expect(await secrets.get(repository)).toBeNull();
   });
 
+  it('says whether a password is remembered without decrypting it, also while the keyring is locked', async () => {
+    const cipher = testCipher();
+    const secrets = new EncryptedSecretsFile(
+      { ...cipher, decrypt: () => expect.unreachable('has() must not decrypt') },
+      file,
+    );
+    expect(await secrets.has(repository)).toBe(false);
+    await secrets.set(repository, password);
+    cipher.lock('the keyring is locked');
+    expect(await secrets.has(repository)).toBe(true);
+    expect(await secrets.has('/other/repo')).toBe(false);
+    await secrets.forget(repository);
+    expect(await secrets.has(repository)).toBe(false);
+  });
+
   it.each([
     ['not JSON', '{"version": 1, "secrets": {'],
     ['another version', '{"version": 2, "secrets": {}}'],
@@ -94,6 +109,7 @@ describe('EncryptedSecretsFile', () => {
     const secrets = new EncryptedSecretsFile(testCipher(), file);
     for (const attempt of [
       secrets.get(repository),
+      secrets.has(repository),
       secrets.set(repository, password),
       secrets.forget(repository),
     ]) {

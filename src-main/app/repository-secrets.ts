@@ -16,6 +16,11 @@ export interface RepositorySecrets {
   available(): CipherAvailability;
   /** The remembered password of `repository`, or null when none is remembered. */
   get(repository: string): Promise<string | null>;
+  /**
+   * Whether a password is remembered for `repository`. Decrypts nothing (so it answers while the keyring is
+   * locked too, and a status request never brings a password into memory).
+   */
+  has(repository: string): Promise<boolean>;
   set(repository: string, password: string): Promise<void>;
   /** Forgets the password of `repository`; nothing to do when none is remembered. */
   forget(repository: string): Promise<void>;
@@ -78,6 +83,10 @@ export class EncryptedSecretsFile implements RepositorySecrets {
         );
       }
     });
+  }
+
+  has(repository: string): Promise<boolean> {
+    return this.serialized(async () => (await this.load()).has(repository));
   }
 
   set(repository: string, password: string): Promise<void> {

@@ -16,6 +16,9 @@ function session(change: Partial<SessionSummary>): SessionSummary {
     startedAt: '2026-11-26T02:00:01.000Z',
     endedAt: null,
     failure: null,
+    stats: null,
+    interruptions: 0,
+    errors: 0,
     ...change,
   };
 }

@@ -8,6 +8,7 @@ import type {
   SessionFailure as HelperSessionFailure,
   SessionLogEntry as HelperSessionLogEntry,
   SessionProgress as HelperSessionProgress,
+  SessionStats as HelperSessionStats,
   SessionSummary as HelperSessionSummary,
 } from '../helper-protocol/session-model';
 import type {
@@ -15,6 +16,7 @@ import type {
   SessionFailure,
   SessionLogEntry,
   SessionProgress,
+  SessionStats,
   SessionSummary,
 } from '../ipc/contract';
 
@@ -35,28 +37,32 @@ export function toContractSummary(session: HelperSessionSummary): SessionSummary
     startedAt: session.startedAt,
     endedAt: session.endedAt,
     failure: toContractFailure(session.failure),
+    stats: toContractStats(session.stats),
+    interruptions: session.interruptions,
+    errors: session.errors,
   };
 }
 
+function toContractStats(stats: HelperSessionStats | null): SessionStats | null {
+  return stats === null
+    ? null
+    : {
+        filesNew: stats.filesNew,
+        filesChanged: stats.filesChanged,
+        filesUnmodified: stats.filesUnmodified,
+        bytesProcessed: stats.bytesProcessed,
+        bytesAdded: stats.bytesAdded,
+        warnings: stats.warnings,
+      };
+}
+
 export function toContractDetail(session: HelperSessionDetail): SessionDetail {
-  const { stats } = session;
   return {
     ...toContractSummary(session),
     paths: [...session.paths],
     repository: session.repository,
     nextAttemptAt: session.nextAttemptAt,
     snapshotId: session.snapshotId,
-    stats:
-      stats === null
-        ? null
-        : {
-            filesNew: stats.filesNew,
-            filesChanged: stats.filesChanged,
-            filesUnmodified: stats.filesUnmodified,
-            bytesProcessed: stats.bytesProcessed,
-            bytesAdded: stats.bytesAdded,
-            warnings: stats.warnings,
-          },
     attempts: session.attempts.map((a) => ({
       attempt: a.attempt,
       startedAt: a.startedAt,

@@ -111,13 +111,22 @@ export interface SessionFailure {
   check: string | null;
 }
 
+/**
+ * What a session's backup phase did, journaled as soon as the phase ends (so a session that fails or is cancelled
+ * afterwards still shows what it added) and updated with the cleanup's problems when the attempt ends. After an
+ * automatic restart these are the numbers of the latest backup phase that ended.
+ */
 export interface SessionStats {
   filesNew: number;
   filesChanged: number;
   filesUnmodified: number;
   bytesProcessed: number;
+  /** Stored (compressed, encrypted) bytes the backup added to the repository. */
   bytesAdded: number;
-  /** Entries that could not be read (the snapshot was written without them). */
+  /**
+   * Problems that make a session Completed with errors: entries that could not be read (the snapshot was written
+   * without them), exports that failed, a snapshot or staging folder that could not be removed.
+   */
   warnings: number;
 }
 
@@ -143,7 +152,15 @@ export interface SessionSummary {
   failure: SessionFailure | null;
   /** The repository snapshot this session wrote. */
   snapshotId: string | null;
+  /** Null until a backup phase ended (and for sessions that never reached one). */
   stats: SessionStats | null;
+  /** Attempts that ended Interrupted (each was restarted, or waits to be). */
+  interruptions: number;
+  /**
+   * Failures the session met: its interruptions, plus the failure it ended with. A cancel is not an error, and the
+   * warnings of a session Completed with errors are counted in `stats.warnings`.
+   */
+  errors: number;
 }
 
 export interface SessionAttempt {

@@ -32,6 +32,7 @@ import {
 import {
   ExcludePatternsSchema,
   HelperSettingsSchema,
+  PasswordStatusSchema,
   RetentionSchema,
   ScheduleSpecSchema,
   ScheduleStateSchema,
@@ -191,6 +192,11 @@ export const requests = {
     params: z.object({ repository: repositoryLocation }).strict(),
     result: z.object({ forgotten: z.literal(true) }).strict(),
   },
+  /**
+   * Whether a password is remembered for the repository of the helper's settings and where sessions get theirs
+   * (the keychain, the helper's password file, or nowhere). Never returns or decrypts the password.
+   */
+  'repository.passwordStatus': { params: noParams, result: PasswordStatusSchema },
 } as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>;
 
 // ---------------------------------------------------------------------------------------------------------------

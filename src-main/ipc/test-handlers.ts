@@ -66,6 +66,9 @@ export const sampleSession: SessionSummary = {
   startedAt: null,
   endedAt: null,
   failure: null,
+  stats: null,
+  interruptions: 0,
+  errors: 0,
 };
 
 const sampleCheck: PreflightCheck = {
@@ -152,6 +155,14 @@ const sampleResults: { [C in RequestChannel]: RequestResult<C> } = {
   'schedule.set': { schedules: [] },
   'repository.rememberPassword': { remembered: true },
   'repository.forgetPassword': { forgotten: true },
+  'repository.passwordStatus': {
+    repository: '/mnt/backup/repo',
+    remembered: false,
+    source: 'password-file',
+    scheduledSource: 'password-file',
+    passwordFile: '/etc/backup-manager/password',
+    keychain: { available: false, reason: 'console mode' },
+  },
 };
 
 export function recordingHandlers(): {

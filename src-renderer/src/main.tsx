@@ -1,3 +1,9 @@
+// The shared styles before anything else: each screen's own file (imported by its screen) comes after them in
+// the bundle, so it can build on them and override them.
+import './styles/theme.css';
+import './styles/base.css';
+import './styles/components.css';
+import './styles/controls.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createApiClient } from './api/api-client';
@@ -6,7 +12,6 @@ import { AppShell } from './app-shell';
 import { createAppStore } from './store/app-store';
 import { StoreProvider } from './store/store-context';
 import { startSync } from './store/sync';
-import './styles.css';
 
 const store = createAppStore();
 const api = createApiClient();

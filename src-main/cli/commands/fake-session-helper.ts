@@ -80,6 +80,8 @@ export function fakeSession(change: Partial<SessionDetail> = {}): SessionDetail 
     failure: null,
     snapshotId: null,
     stats: null,
+    interruptions: 0,
+    errors: 0,
     attempts: [],
     transitions: [],
     ...change,

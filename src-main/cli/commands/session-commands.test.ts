@@ -229,25 +229,59 @@ describe('helper access', () => {
 });
 
 describe('session list, show, log, cancel', () => {
-  it('list: a table with id, source, status label, phase, attempt and code', async () => {
+  it('list: a table with status, duration, size added, new/changed files, errors and warnings', async () => {
     helper.add(
       fakeSession({
         id: '20261125-023000-aaaaaa',
         status: 'interrupted',
         phase: 'backup',
         attempt: 2,
+        interruptions: 2,
+        errors: 2,
         failure: { code: 'MACHINE_RESTARTED', message: 'the machine restarted', check: null },
+      }),
+    );
+    helper.add(
+      fakeSession({
+        id: '20261124-023000-bbbbbb',
+        source: 'files',
+        status: 'completed-with-errors',
+        phase: 'done',
+        startedAt: '2026-11-24T02:30:00.000Z',
+        endedAt: '2026-11-24T03:35:09.000Z',
+        stats: {
+          filesNew: 120,
+          filesChanged: 7,
+          filesUnmodified: 5000,
+          bytesProcessed: 10 * 1024 ** 3,
+          bytesAdded: 1536 * 1024,
+          warnings: 3,
+        },
       }),
     );
     const result = await run(['session', 'list']);
     expect(result.code).toBe(0);
-    const [header, row] = result.stdout.trim().split('\n');
-    expect(header).toMatch(/^ID\s+SOURCE\s+STATUS\s+PHASE\s+STARTED\s+ATTEMPT\s+CODE$/);
-    expect(row).toMatch(
-      /^20261125-023000-aaaaaa\s+system-state\s+Interrupted\s+backup\s+\S+ \S+\s+2\/3\s+MACHINE_RESTARTED$/,
+    const [header, ...rows] = result.stdout.trim().split('\n');
+    expect(header).toMatch(
+      /^ID\s+SOURCE\s+STATUS\s+PHASE\s+STARTED\s+DURATION\s+ADDED\s+NEW\s+CHANGED\s+ERRORS\s+WARNINGS\s+ATTEMPT\s+CODE$/,
     );
-    const json = JSON.parse((await run(['session', 'list', '--json'])).stdout) as { sessions: unknown[] };
-    expect(json.sessions).toHaveLength(1);
+    const running = rows.find((r) => r.startsWith('20261125-023000-aaaaaa'));
+    const done = rows.find((r) => r.startsWith('20261124-023000-bbbbbb'));
+    // Not ended, no backup phase yet: dashes, but its two interruptions are errors already.
+    expect(running).toMatch(
+      /^20261125-023000-aaaaaa\s+system-state\s+Interrupted\s+backup\s+\S+ \S+\s+-\s+-\s+-\s+-\s+2\s+-\s+2\/3\s+MACHINE_RESTARTED$/,
+    );
+    expect(done).toMatch(
+      /^20261124-023000-bbbbbb\s+files\s+Completed with errors\s+done\s+\S+ \S+\s+1:05:09\s+1\.5 MiB\s+120\s+7\s+0\s+3\s+1\/3$/,
+    );
+    const json = JSON.parse((await run(['session', 'list', '--json'])).stdout) as {
+      sessions: { id: string; errors: number; stats: unknown }[];
+    };
+    expect(json.sessions).toHaveLength(2);
+    expect(json.sessions.find((s) => s.id === '20261124-023000-bbbbbb')).toMatchObject({
+      errors: 0,
+      stats: { bytesAdded: 1536 * 1024, filesNew: 120, filesChanged: 7, warnings: 3 },
+    });
     expect((await run(['session', 'list', '--status', 'done'])).code).toBe(2);
   });
 
@@ -257,6 +291,8 @@ describe('session list, show, log, cancel', () => {
         id: '20261125-023000-bbbbbb',
         status: 'failed',
         phase: 'done',
+        interruptions: 1,
+        errors: 2,
         failure: { code: 'REPO_UNREACHABLE', message: 'the repository drive is gone', check: 'repository' },
         attempts: [
           {
@@ -291,6 +327,7 @@ describe('session list, show, log, cancel', () => {
     const result = await run(['session', 'show', '20261125-023000-bbbbbb']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Status:       Failed (phase done)');
+    expect(result.stdout).toContain('Errors:       2 (1 interruption, then the failure it ended with)');
     expect(result.stdout).toContain('REPO_UNREACHABLE: the repository drive is gone');
     expect(result.stdout).toContain(
       'troubleshooting check: repository (run: backup-manager check --repo /srv/repo)',

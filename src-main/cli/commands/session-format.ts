@@ -51,20 +51,52 @@ export function table(header: readonly string[], rows: readonly (readonly string
     .join('\n');
 }
 
+/**
+ * The history as a table: what each session did (how long it took, what it added, new and changed files, errors
+ * and warnings) next to its status. `-` where a number is not known: the session has not ended, or it never
+ * reached the end of a backup phase.
+ */
 export function sessionTable(sessions: readonly SessionSummary[]): string {
   if (sessions.length === 0) return 'no sessions';
   return table(
-    ['ID', 'SOURCE', 'STATUS', 'PHASE', 'STARTED', 'ATTEMPT', 'CODE'],
+    [
+      'ID',
+      'SOURCE',
+      'STATUS',
+      'PHASE',
+      'STARTED',
+      'DURATION',
+      'ADDED',
+      'NEW',
+      'CHANGED',
+      'ERRORS',
+      'WARNINGS',
+      'ATTEMPT',
+      'CODE',
+    ],
     sessions.map((s) => [
       s.id,
       s.source,
       sessionStatusLabels[s.status],
       s.phase,
       localTime(s.startedAt, false),
+      durationText(s),
+      s.stats === null ? '-' : formatSize(s.stats.bytesAdded),
+      s.stats === null ? '-' : String(s.stats.filesNew),
+      s.stats === null ? '-' : String(s.stats.filesChanged),
+      String(s.errors),
+      s.stats === null ? '-' : String(s.stats.warnings),
       `${s.attempt}/${s.maxAttempts}`,
       s.failure?.code ?? '',
     ]),
   );
+}
+
+/** From the first attempt's start to the session's end (`1:05:09`, `3:05`); `-` until it ended. */
+export function durationText(session: Pick<SessionSummary, 'startedAt' | 'endedAt'>): string {
+  if (session.startedAt === null || session.endedAt === null) return '-';
+  const seconds = (Date.parse(session.endedAt) - Date.parse(session.startedAt)) / 1000;
+  return Number.isFinite(seconds) ? formatDuration(seconds) : '-';
 }
 
 /** The command that explains a failure's troubleshooting check. */
@@ -87,11 +119,22 @@ function failureLines(failure: SessionFailure, repository: string, indent: strin
 function statsText(session: SessionSummary): string | null {
   const { stats } = session;
   if (stats === null) return null;
-  const warnings = stats.warnings > 0 ? `; ${stats.warnings} entries could not be read` : '';
+  // Unreadable entries, failed exports, a snapshot left behind: each is in the log as a warning.
+  const warnings =
+    stats.warnings > 0 ? `; ${stats.warnings} warning${stats.warnings === 1 ? '' : 's'} (see the log)` : '';
   return (
     `${stats.filesNew} new, ${stats.filesChanged} changed, ${stats.filesUnmodified} unmodified files; ` +
     `${formatSize(stats.bytesProcessed)} processed, ${formatSize(stats.bytesAdded)} added${warnings}`
   );
+}
+
+/** "2 (1 interruption, then the failure it ended with)". */
+export function errorsText(session: Pick<SessionSummary, 'errors' | 'interruptions'>): string {
+  const parts: string[] = [];
+  if (session.interruptions > 0)
+    parts.push(`${session.interruptions} interruption${session.interruptions === 1 ? '' : 's'}`);
+  if (session.errors > session.interruptions) parts.push('the failure it ended with');
+  return `${session.errors} (${parts.join(', then ')})`;
 }
 
 /** How a session ended: its status, what it wrote, and for a failure the code, the message and the check. */
@@ -152,6 +195,7 @@ export function sessionDetailText(session: SessionDetail): string {
   if (session.snapshotId !== null) lines.push(field('Snapshot', session.snapshotId));
   const stats = statsText(session);
   if (stats !== null) lines.push(field('Result', stats));
+  if (session.errors > 0) lines.push(field('Errors', errorsText(session)));
   if (session.failure !== null) {
     lines.push('  Failure:', ...failureLines(session.failure, session.repository, '    '));
   }

@@ -54,6 +54,8 @@ export function fakeSession(id = sessionId): SessionSummary {
     failure: null,
     snapshotId: null,
     stats: null,
+    interruptions: 0,
+    errors: 0,
   };
 }
 

@@ -73,6 +73,16 @@ async function runPhases(context: AttemptContext): Promise<AttemptOutcome> {
   await enterPhase(context, 'backup');
   const summary = await runSessionBackup(context);
   context.savedSnapshotId = summary.snapshotId;
+  // Journaled now, not at the end: a verification failure or a cancel after this still leaves what was added.
+  context.backupStats = {
+    filesNew: summary.filesNew,
+    filesChanged: summary.filesChanged,
+    filesUnmodified: summary.filesUnmodified,
+    bytesProcessed: summary.bytesProcessed,
+    bytesAdded: summary.bytesAdded,
+    warnings: context.problems,
+  };
+  journaled(context.deps, context.deps.journal.recordStats(context.session.id, context.backupStats));
 
   await enterPhase(context, 'verify');
   const repository = context.repository;
@@ -87,14 +97,7 @@ async function runPhases(context: AttemptContext): Promise<AttemptOutcome> {
     kind: 'completed',
     snapshotId: summary.snapshotId,
     problems: context.problems,
-    stats: {
-      filesNew: summary.filesNew,
-      filesChanged: summary.filesChanged,
-      filesUnmodified: summary.filesUnmodified,
-      bytesProcessed: summary.bytesProcessed,
-      bytesAdded: summary.bytesAdded,
-      warnings: context.problems,
-    },
+    stats: { ...context.backupStats, warnings: context.problems },
   };
 }
 
@@ -130,6 +133,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
     snapshot: null,
     stagingDir: null,
     savedSnapshotId: null,
+    backupStats: null,
     problems: 0,
   };
   let outcome: AttemptOutcome;
@@ -157,6 +161,12 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
       problems: context.problems,
       stats: { ...outcome.stats, warnings: context.problems },
     };
+  else if (context.backupStats !== null && context.backupStats.warnings !== context.problems)
+    // The runner ends this session keeping the journaled numbers: they get the later problems first.
+    journaled(
+      deps,
+      deps.journal.recordStats(session.id, { ...context.backupStats, warnings: context.problems }),
+    );
   return outcome;
 }
 

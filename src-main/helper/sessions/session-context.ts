@@ -9,6 +9,7 @@ import type {
   LogLevel,
   SessionPhase,
   SessionProgress,
+  SessionStats,
   SessionSummary,
 } from '../../helper-protocol/session-model';
 import type { CommandRunner } from '../../system-state/command-runner/command-runner';
@@ -124,6 +125,8 @@ export interface AttemptContext {
   stagingDir: string | null;
   /** The repository snapshot the backup phase saved (and found trustworthy), once it did. */
   savedSnapshotId: string | null;
+  /** What the backup phase did (journaled when it ended), once it did. */
+  backupStats: SessionStats | null;
   /** Problems that make the session "Completed with errors" (unreadable entries, failed exports, …). */
   problems: number;
 }

@@ -5,12 +5,14 @@
  */
 import { z } from 'zod';
 import {
+  isTerminalStatus,
   type LogLevel,
   logLevelSchema,
   type SessionAttempt,
   type SessionFailure,
   type SessionLogEntry,
   type SessionStats,
+  type SessionStatus,
   type SessionSummary,
   type SessionTransition,
   sessionErrorCodeSchema,
@@ -149,8 +151,14 @@ export function queuedSessionRow(session: NewSession): SessionRow {
   };
 }
 
-export function toSummary(row: SessionRow, file: string): SessionSummary {
+/**
+ * A session row as the protocol's summary. `interruptions` is counted from its attempts (each interrupted attempt
+ * keeps that outcome), so journals written before the count existed report it too.
+ */
+export function toSummary(row: SessionRow, interruptions: number, file: string): SessionSummary {
   const where = (name: string) => `session ${row.id}: ${name}`;
+  const status = column(sessionStatusSchema, row.status, file, where('status'));
+  const failure = nullableJson(failureSchema, row.failure, file, where('failure'));
   return {
     id: row.id,
     source: column(sessionSourceSchema, row.source, file, where('source')),
@@ -158,7 +166,7 @@ export function toSummary(row: SessionRow, file: string): SessionSummary {
     excludes: jsonColumn(pathsSchema, row.excludes, file, where('excludes')),
     repository: row.repository,
     trigger: column(sessionTriggerSchema, row.trigger, file, where('trigger')),
-    status: column(sessionStatusSchema, row.status, file, where('status')),
+    status,
     phase: column(sessionPhaseSchema, row.phase, file, where('phase')),
     attempt: row.attempt,
     maxAttempts: row.max_attempts,
@@ -166,10 +174,17 @@ export function toSummary(row: SessionRow, file: string): SessionSummary {
     startedAt: row.started_at,
     endedAt: row.ended_at,
     nextAttemptAt: row.next_attempt_at,
-    failure: nullableJson(failureSchema, row.failure, file, where('failure')),
+    failure,
     snapshotId: row.snapshot_id,
     stats: nullableJson(statsSchema, row.stats, file, where('stats')),
+    interruptions,
+    errors: interruptions + (endedWithError(status, failure) ? 1 : 0),
   };
+}
+
+/** The failure a session ended with is an error unless it was a cancel; a waiting session's is an interruption. */
+function endedWithError(status: SessionStatus, failure: SessionFailure | null): boolean {
+  return isTerminalStatus(status) && failure !== null && failure.code !== 'CANCELLED';
 }
 
 export function toAttempt(row: AttemptRow, file: string): SessionAttempt {

@@ -48,6 +48,10 @@ export function prepareJournalStatements(db: Database.Database) {
     attempts: db.prepare<[string], AttemptRow>(
       'SELECT * FROM attempts WHERE session_id = ? ORDER BY attempt',
     ),
+    /** Interrupted attempts of a session, for its summary (the primary key's index finds them). */
+    interruptions: db.prepare<[string], { count: number }>(
+      "SELECT COUNT(*) AS count FROM attempts WHERE session_id = ? AND outcome = 'interrupted'",
+    ),
     endAttempt: db.prepare<
       [{ session_id: string; attempt: number; ended_at: string; outcome: string; failure: string | null }]
     >(

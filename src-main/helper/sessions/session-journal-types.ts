@@ -82,11 +82,19 @@ export interface SessionJournal {
   /** Records the current attempt's staging folder, or null once removed. */
   setStagingDir(id: string, dir: string | null, attempt?: number): void;
   /**
+   * Records what the running attempt's backup phase did, as soon as it ended (and again with the cleanup's
+   * problems). Replaces the numbers of an earlier attempt; no transition is added.
+   */
+  recordStats(id: string, stats: SessionStats): SessionSummary;
+  /**
    * Ends the current attempt as interrupted with a failure; the session waits (status interrupted) until
    * `nextAttemptAt`.
    */
   interruptAttempt(id: string, failure: SessionFailure, nextAttemptAt: Date, at: Date): SessionSummary;
-  /** Ends the current attempt and the session with a terminal status. */
+  /**
+   * Ends the current attempt and the session with a terminal status. `stats` null keeps the numbers recordStats
+   * journaled (a session that failed or was cancelled after its backup phase still shows what it added).
+   */
   finishSession(
     id: string,
     result: {

@@ -140,6 +140,19 @@ export class SqliteSessionJournal implements SessionJournal {
     });
   }
 
+  recordStats(id: string, stats: SessionStats): SessionSummary {
+    const json = statsToJson(stats);
+    return this.write(() => {
+      const row = this.unfinishedRow(id, 'record the backup result of');
+      if (!this.openAttempt(row))
+        throw this.invalid(id, 'cannot record a backup result: no attempt is running');
+      // Not a change of phase or status, so no transition: the numbers show in the summary.
+      const next: SessionRow = { ...row, stats: json };
+      this.sql.updateSession.run(next);
+      return this.summaryOf(next);
+    });
+  }
+
   interruptAttempt(id: string, failure: SessionFailure, nextAttemptAt: Date, at: Date): SessionSummary {
     const when = isoOf(at, 'at');
     const next = isoOf(nextAttemptAt, 'nextAttemptAt');
@@ -197,7 +210,8 @@ export class SqliteSessionJournal implements SessionJournal {
         next_attempt_at: null,
         failure: failureJson,
         snapshot_id: result.snapshotId,
-        stats: statsToJson(result.stats),
+        // Null keeps what the backup phase recorded: a session failing after it still added that much.
+        stats: result.stats === null ? row.stats : statsToJson(result.stats),
       };
       return this.update(finished, when, failureDetail(result.failure));
     });
@@ -352,7 +366,7 @@ export class SqliteSessionJournal implements SessionJournal {
   }
 
   private summaryOf(row: SessionRow): SessionSummary {
-    return toSummary(row, this.file);
+    return toSummary(row, this.sql.interruptions.get(row.id)?.count ?? 0, this.file);
   }
 
   private existingRow(id: string): SessionRow {
@@ -363,7 +377,7 @@ export class SqliteSessionJournal implements SessionJournal {
 
   private unfinishedRow(id: string, action: string): SessionRow {
     const row = this.existingRow(id);
-    if (isTerminalStatus(toSummary(row, this.file).status))
+    if (isTerminalStatus(this.summaryOf(row).status))
       throw this.invalid(id, `cannot ${action} a session that ended ${row.status}`);
     return row;
   }

@@ -60,3 +60,34 @@ export const ScheduleStateSchema = z
   })
   .strict();
 export type ScheduleState = z.infer<typeof ScheduleStateSchema>;
+
+/**
+ * Where a session's repository password comes from. `keychain`: the app hands over the one it remembered
+ * (encrypted by the operating system's keychain); `password-file`: the helper reads the file of its settings;
+ * `none`: nobody has it, so a session fails with PASSWORD_REQUIRED.
+ */
+export const passwordSources = ['keychain', 'password-file', 'none'] as const;
+export const PasswordSourceSchema = z.enum(passwordSources);
+export type PasswordSource = z.infer<typeof PasswordSourceSchema>;
+
+/** Whether a password is remembered for the helper's repository, and where sessions get it. Never the password. */
+export const PasswordStatusSchema = z
+  .object({
+    /** The repository of the helper's settings, which the answer is about; null while none is set. */
+    repository: z.string().nullable(),
+    /** The app keeps an encrypted password for that repository. */
+    remembered: z.boolean(),
+    /**
+     * Sessions started from this app: the remembered password first (while the keychain can decrypt it), else the
+     * helper's password file.
+     */
+    source: PasswordSourceSchema,
+    /** Scheduled sessions have nobody to hand a password over: only the helper's password file. */
+    scheduledSource: z.enum(['password-file', 'none']),
+    /** The helper's password file (a path, never its contents). */
+    passwordFile: z.string().nullable(),
+    /** Whether this app can remember (and decrypt) passwords now, and if not why (console mode, locked keyring). */
+    keychain: z.object({ available: z.boolean(), reason: z.string().nullable() }).strict(),
+  })
+  .strict();
+export type PasswordStatus = z.infer<typeof PasswordStatusSchema>;

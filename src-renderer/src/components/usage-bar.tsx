@@ -7,7 +7,7 @@ export function UsageBar({ used, total, label }: { used: number; total: number; 
   return (
     // biome-ignore lint/a11y/useSemanticElements: a native <meter> cannot be styled consistently across the three fill levels; the ARIA meter role gives the same semantics.
     <div
-      className={`usage-bar usage-${level}`}
+      className={`bar bar-${level}`}
       role="meter"
       aria-label={label}
       aria-valuemin={0}
@@ -15,7 +15,7 @@ export function UsageBar({ used, total, label }: { used: number; total: number; 
       aria-valuenow={Math.round(value)}
       aria-valuetext={`${Math.round(value)}% used`}
     >
-      <div className="usage-fill" style={{ width: `${value}%` }} />
+      <div className="bar-fill" style={{ width: `${value}%` }} />
     </div>
   );
 }

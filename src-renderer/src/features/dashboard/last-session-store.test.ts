@@ -15,6 +15,9 @@ function session(id: string, createdAt: string, status: SessionSummary['status']
     startedAt: createdAt,
     endedAt: null,
     failure: null,
+    stats: null,
+    interruptions: 0,
+    errors: 0,
   };
 }
 

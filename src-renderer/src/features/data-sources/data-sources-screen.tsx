@@ -10,6 +10,7 @@ import { FilesExcludes } from './files-excludes';
 import { FilesSelection } from './files-selection';
 import { RequestErrorPanel } from './request-error';
 import { SystemStateDefinition } from './system-state-definition';
+import './data-sources.css';
 
 export function DataSourcesScreen() {
   const api = useApi();
@@ -99,7 +100,7 @@ function DataSourcesView({ store }: { store: DataSourcesStoreApi }) {
           hand.
         </p>
         {scheduleBody('system-state')}
-        <h4 className="data-sources-subtitle">Detected on this machine</h4>
+        <h4 className="subtitle">Detected on this machine</h4>
         {helperDown && components.status === 'error' ? (
           waitingForHelper
         ) : (

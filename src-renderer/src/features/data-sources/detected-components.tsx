@@ -8,11 +8,11 @@ import { RequestErrorPanel } from './request-error';
 export function ComponentItem({ component }: { component: SystemStateComponent }) {
   const headingId = `data-sources-component-${component.id}`;
   return (
-    <li className="data-sources-component" data-component={component.id} aria-labelledby={headingId}>
+    <li className="panel data-sources-component" data-component={component.id} aria-labelledby={headingId}>
       <div className="data-sources-component-head">
         <h4 id={headingId}>{component.title}</h4>
         <span
-          className={`badge ${component.detected ? 'data-sources-badge-ok' : 'badge-neutral'}`}
+          className={`badge ${component.detected ? 'badge-ok' : 'badge-neutral'}`}
           data-testid="component-detected"
         >
           {component.detected ? 'Detected' : 'Not detected'}
@@ -62,7 +62,7 @@ export function DetectedComponentsView({
 }) {
   if (state.status === 'loading') {
     return (
-      <p className="muted data-sources-placeholder" role="status">
+      <p className="muted placeholder" role="status">
         Detecting the System state components of this machine…
       </p>
     );
@@ -79,7 +79,7 @@ export function DetectedComponentsView({
   const { components, estimate } = state.value;
   if (components.length === 0) {
     return (
-      <p className="muted data-sources-placeholder" data-testid="components-empty">
+      <p className="muted placeholder" data-testid="components-empty">
         The helper reported no System state components for this machine.
       </p>
     );

@@ -55,7 +55,7 @@ export function EditableList({
               <span className="mono">{item}</span>
               <button
                 type="button"
-                className="data-sources-button data-sources-button-secondary"
+                className="button button-small"
                 disabled={saving}
                 aria-label={removeLabel(item)}
                 onClick={() => onRemove(item)}
@@ -67,12 +67,12 @@ export function EditableList({
         </ul>
       )}
       <form className="data-sources-form" onSubmit={submit} aria-label={formLabel}>
-        <div className="data-sources-field data-sources-field-grow">
+        <div className="field data-sources-field-grow">
           <label htmlFor={`${id}-entry`}>{inputLabel}</label>
           <input
             id={`${id}-entry`}
             type="text"
-            className="mono"
+            className="input mono"
             value={draft}
             placeholder={placeholder}
             spellCheck={false}
@@ -82,12 +82,12 @@ export function EditableList({
             onChange={(e) => setDraft(e.target.value)}
           />
         </div>
-        <button type="submit" className="data-sources-button" disabled={saving}>
+        <button type="submit" className="button button-primary" disabled={saving}>
           Add
         </button>
       </form>
       {problem !== null && (
-        <p id={`${id}-problem`} className="small data-sources-problem" role="alert">
+        <p id={`${id}-problem`} className="small field-problem" role="alert">
           {problem}
         </p>
       )}

@@ -16,9 +16,9 @@ export function RequestErrorPanel({
 }) {
   const helperDown = error.code === 'HELPER_UNAVAILABLE' && helper !== null && helper.state !== 'connected';
   return (
-    <div className="data-sources-error" role="alert" data-code={error.code}>
+    <div className="callout callout-error data-sources-error" role="alert" data-code={error.code}>
       <p className="data-sources-error-title">
-        <span className="badge data-sources-badge-error">{error.code}</span> {what}
+        <span className="badge badge-error">{error.code}</span> {what}
       </p>
       {helperDown ? (
         <>

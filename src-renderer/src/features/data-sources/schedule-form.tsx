@@ -8,14 +8,11 @@ const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 export function ScheduleSummary({ schedule }: { schedule: ScheduleState }) {
   const enabled = isEnabled(schedule);
   return (
-    <dl className="facts data-sources-schedule" data-testid={`schedule-${schedule.source}`}>
+    <dl className="facts" data-testid={`schedule-${schedule.source}`}>
       <div className="fact">
         <dt>Status</dt>
         <dd>
-          <span
-            className={`badge ${enabled ? 'data-sources-badge-ok' : 'badge-neutral'}`}
-            data-testid="enabled"
-          >
+          <span className={`badge ${enabled ? 'badge-ok' : 'badge-neutral'}`} data-testid="enabled">
             {enabled ? 'Enabled' : 'Disabled'}
           </span>
         </dd>
@@ -69,10 +66,11 @@ export function ScheduleForm({
       onSubmit={submit}
       aria-label={`Schedule of ${sourceTitles[schedule.source]}`}
     >
-      <div className="data-sources-field">
+      <div className="field">
         <label htmlFor={`${id}-kind`}>Back up</label>
         <select
           id={`${id}-kind`}
+          className="input"
           value={kind}
           onChange={(e) => setKind(e.target.value as ScheduleSpec['kind'])}
         >
@@ -82,10 +80,11 @@ export function ScheduleForm({
         </select>
       </div>
       {kind !== 'off' && (
-        <div className="data-sources-field">
+        <div className="field">
           <label htmlFor={`${id}-time`}>At (local time)</label>
           <input
             id={`${id}-time`}
+            className="input"
             type="time"
             value={time}
             required
@@ -111,14 +110,12 @@ export function ScheduleForm({
       )}
       <button
         type="submit"
-        className="data-sources-button"
+        className="button button-primary"
         disabled={saving || (kind !== 'off' && !daysValid)}
       >
         {saving ? 'Saving…' : 'Save schedule'}
       </button>
-      {kind === 'weekly' && !daysValid && (
-        <p className="small data-sources-problem">Choose at least one day.</p>
-      )}
+      {kind === 'weekly' && !daysValid && <p className="small field-problem">Choose at least one day.</p>}
     </form>
   );
 }

@@ -44,10 +44,10 @@ function BackUpSource({ store, source }: { store: SessionsStoreApi; source: Sess
         : `Back up ${label} now`;
   return (
     <div className="sessions-backup-source" data-source={source}>
-      <div className="sessions-backup-row">
+      <div className="toolbar">
         <button
           type="button"
-          className="sessions-button sessions-button-primary"
+          className="button button-primary sessions-start"
           data-testid={`back-up-${source}`}
           disabled={noSelection || running || (paths === null && source === 'files')}
           aria-disabled={busy}
@@ -63,7 +63,7 @@ function BackUpSource({ store, source }: { store: SessionsStoreApi; source: Sess
         </span>
       </div>
       {flow.error && (
-        <p className="sessions-error" role="alert" data-testid={`back-up-error-${source}`}>
+        <p className="text-error" role="alert" data-testid={`back-up-error-${source}`}>
           Could not start ({flow.error.code}): {flow.error.message}
         </p>
       )}

@@ -14,7 +14,7 @@ export function LiveSessions({ store }: { store: SessionsStoreApi }) {
     <section className="card sessions-live" aria-labelledby="sessions-live-title">
       <h3 id="sessions-live-title">Running now</h3>
       {cancelError && (
-        <p className="sessions-error" role="alert">
+        <p className="text-error" role="alert">
           Could not cancel ({cancelError.code}): {cancelError.message}
         </p>
       )}
@@ -30,7 +30,7 @@ function LiveSession({ store, session }: { store: SessionsStoreApi; session: Ses
   const titleId = `sessions-live-${session.id}`;
   return (
     <article className="sessions-live-item" aria-labelledby={titleId} data-session-id={session.id}>
-      <header className="sessions-live-head">
+      <header className="toolbar sessions-live-head">
         <h4 id={titleId}>{sourceLabels[session.source]} backup</h4>
         <SessionStatusBadge status={session.status} />
         <span className="muted small" data-testid="session-attempt">
@@ -39,7 +39,7 @@ function LiveSession({ store, session }: { store: SessionsStoreApi; session: Ses
         <span className="muted small">Started {formatTime(session.startedAt ?? session.createdAt)}</span>
         <button
           type="button"
-          className="sessions-button sessions-cancel"
+          className="button sessions-cancel"
           data-testid="cancel-session"
           onClick={() => {
             if (!cancelling) void store.getState().cancel(session.id);

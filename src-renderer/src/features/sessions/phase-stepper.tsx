@@ -20,7 +20,7 @@ export function PhaseStepper({ source, phase }: { source: SessionSource; phase: 
             {marks[step.state]}
           </span>
           <span className="sessions-step-label">{step.label}</span>
-          <span className="sessions-sr-only"> ({spoken[step.state]})</span>
+          <span className="sr-only"> ({spoken[step.state]})</span>
         </li>
       ))}
     </ol>

@@ -27,18 +27,18 @@ export function PreflightReview({
   const failing = preflight.checks.filter(blocks);
   return (
     <section
-      className="sessions-preflight"
+      className="panel panel-sunken sessions-preflight"
       aria-labelledby="sessions-preflight-title"
       data-testid="preflight-review"
       data-overall={verdict}
     >
       <h4 id="sessions-preflight-title">Preflight checks</h4>
-      <p className={`sessions-verdict sessions-tone-${overall.tone}`} data-testid="preflight-verdict">
+      <p className={`sessions-verdict tone-${overall.tone}`} data-testid="preflight-verdict">
         <span aria-hidden="true">{overall.icon} </span>
         {verdicts[verdict]}
       </p>
       {failing.map((check) => (
-        <p key={check.id} className="sessions-blocked" data-testid="preflight-blocked">
+        <p key={check.id} className="text-error" data-testid="preflight-blocked">
           {check.title} ({check.code}): {check.evidence[0] ?? ''} {check.fix && `What to do: ${check.fix}`}{' '}
           <a href={troubleshootingHref(check.id)}>Open the {check.title} check</a>
         </p>
@@ -49,7 +49,7 @@ export function PreflightReview({
           const view = checkStatusViews[check.status === 'fail' && !blocks(check) ? 'warn' : check.status];
           return (
             <li key={check.id} data-check={check.id} data-status={check.status}>
-              <span className={`sessions-status sessions-tone-${view.tone}`}>
+              <span className={`status-badge tone-${view.tone}`}>
                 <span aria-hidden="true">{view.icon} </span>
                 {check.status === 'fail' && !blocks(check) ? 'Not blocking' : view.label}
               </span>
@@ -60,11 +60,11 @@ export function PreflightReview({
         })}
       </ul>
       {preflight.freeSpace && preflight.freeSpace.status !== 'pass' && <StandaloneFreeSpaceWarning />}
-      <div className="sessions-actions">
+      <div className="toolbar sessions-actions">
         {verdict !== 'fail' && (
           <button
             type="button"
-            className="sessions-button sessions-button-primary"
+            className="button button-primary sessions-start"
             onClick={onStart}
             aria-disabled={flow.stage === 'starting'}
             data-testid="preflight-start"
@@ -72,10 +72,10 @@ export function PreflightReview({
             {flow.stage === 'starting' ? 'Starting…' : verdict === 'warn' ? 'Start anyway' : 'Start backup'}
           </button>
         )}
-        <button type="button" className="sessions-button" onClick={onRecheck}>
+        <button type="button" className="button" onClick={onRecheck}>
           Check again
         </button>
-        <button type="button" className="sessions-button" onClick={onClose}>
+        <button type="button" className="button" onClick={onClose}>
           Close
         </button>
       </div>

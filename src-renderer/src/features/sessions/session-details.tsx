@@ -5,9 +5,13 @@ import { type SessionsStoreApi, useSessions } from './sessions-store';
 import {
   attemptChain,
   checkName,
+  filesSummary,
   formatClock,
+  formatCount,
   formatTime,
   logLevelLabels,
+  logLevelTones,
+  problemsSummary,
   sessionDuration,
   sourceLabels,
   timelineGroups,
@@ -17,7 +21,7 @@ import { SessionStatusBadge } from './status-badge';
 
 export function SessionDetails({ store }: { store: SessionsStoreApi }) {
   const id = useSessions(store, (s) => s.selectedId);
-  const detail = useSessions(store, (s) => (s.selectedId ? s.details[s.selectedId] : undefined));
+  const detail = useSessions(store, (s) => (s.detail?.id === s.selectedId ? s.detail : null));
   const error = useSessions(store, (s) => s.detailError);
   const log = useSessions(store, (s) => s.log);
   const logError = useSessions(store, (s) => s.logError);
@@ -33,12 +37,12 @@ export function SessionDetails({ store }: { store: SessionsStoreApi }) {
         <h3 id="sessions-details-title">
           {detail ? `${sourceLabels[detail.source]} session of ${formatTime(detail.createdAt)}` : 'Session'}
         </h3>
-        <button type="button" className="sessions-button" onClick={() => void store.getState().select(null)}>
+        <button type="button" className="button" onClick={() => void store.getState().select(null)}>
           Close details
         </button>
       </div>
       {error && (
-        <p className="sessions-error" role="alert">
+        <p className="text-error" role="alert">
           The session could not be read ({error.code}): {error.message}
         </p>
       )}
@@ -88,6 +92,18 @@ function DetailFacts({ detail }: { detail: SessionDetail }) {
         <dt>Data read</dt>
         <dd>{detail.stats ? formatBytes(detail.stats.bytesProcessed) : '—'}</dd>
       </div>
+      <div className="fact" data-fact="session-files">
+        <dt>Files</dt>
+        <dd>
+          {detail.stats
+            ? `${filesSummary(detail)}, ${formatCount(detail.stats.filesUnmodified)} unmodified`
+            : '—'}
+        </dd>
+      </div>
+      <div className="fact" data-fact="session-problems">
+        <dt>Problems</dt>
+        <dd>{problemsSummary(detail)}</dd>
+      </div>
       <div className="fact">
         <dt>Snapshot</dt>
         <dd className="mono">{detail.snapshotId ?? '—'}</dd>
@@ -102,7 +118,11 @@ function DetailFacts({ detail }: { detail: SessionDetail }) {
 
 function FailureBox({ failure }: { failure: NonNullable<SessionDetail['failure']> }) {
   return (
-    <div className="sessions-failure" data-testid="session-failure" data-code={failure.code}>
+    <div
+      className="callout callout-error sessions-failure"
+      data-testid="session-failure"
+      data-code={failure.code}
+    >
       <p>
         <strong>
           <span aria-hidden="true">✕ </span>Failed with {failure.code}
@@ -121,7 +141,7 @@ function FailureBox({ failure }: { failure: NonNullable<SessionDetail['failure']
 function Timeline({ detail }: { detail: SessionDetail }) {
   return (
     <>
-      <h4 className="sessions-subtitle">Timeline</h4>
+      <h4 className="subtitle">Timeline</h4>
       <div className="sessions-timeline" data-testid="session-timeline">
         {timelineGroups(detail).map((group) => (
           <div key={group.attempt} className="sessions-attempt" data-attempt={group.attempt}>
@@ -136,7 +156,7 @@ function Timeline({ detail }: { detail: SessionDetail }) {
                     {formatClock(entry.at)}
                   </time>
                   <span className="sessions-timeline-phase">{entry.phase}</span>
-                  <span className={`sessions-status sessions-tone-${entry.status.tone}`}>
+                  <span className={`status-badge tone-${entry.status.tone}`}>
                     <span aria-hidden="true">{entry.status.icon} </span>
                     {entry.status.label}
                   </span>
@@ -160,11 +180,11 @@ function SessionLog({
 }) {
   return (
     <>
-      <h4 className="sessions-subtitle" id="sessions-log-title">
+      <h4 className="subtitle" id="sessions-log-title">
         Log
       </h4>
       {error && (
-        <p className="sessions-error" role="alert">
+        <p className="text-error" role="alert">
           The log could not be read ({error.code}): {error.message}
         </p>
       )}
@@ -176,17 +196,20 @@ function SessionLog({
         ) : (
           <table className="sessions-log-table" data-testid="session-log">
             <tbody>
-              {entries.map((entry) => (
-                <tr key={entry.seq} data-level={entry.level}>
-                  <td className="mono small">{formatClock(entry.at)}</td>
-                  <td>
-                    <span className={`sessions-level sessions-level-${entry.level}`}>
-                      {logLevelLabels[entry.level]}
-                    </span>
-                  </td>
-                  <td className="sessions-log-message">{entry.message}</td>
-                </tr>
-              ))}
+              {entries.map((entry) => {
+                const tone = logLevelTones[entry.level];
+                return (
+                  <tr key={entry.seq} data-level={entry.level}>
+                    <td className="mono small">{formatClock(entry.at)}</td>
+                    <td>
+                      <span className={tone ? `sessions-level tone-${tone}` : 'sessions-level'}>
+                        {logLevelLabels[entry.level]}
+                      </span>
+                    </td>
+                    <td className="sessions-log-message">{entry.message}</td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         )}

@@ -45,7 +45,7 @@ export function ProgressNumbers({
     <div className="sessions-progress" data-testid="session-progress">
       <PhaseStepper source={source} phase={phase} />
       <div
-        className="sessions-bar"
+        className="bar bar-thick"
         role="progressbar"
         aria-label="Backed up"
         aria-valuemin={0}
@@ -53,7 +53,7 @@ export function ProgressNumbers({
         aria-valuenow={value ?? undefined}
         aria-valuetext={value === null ? 'Working out the size…' : `${value}% — ${bytes}`}
       >
-        <div className="sessions-bar-fill" style={{ width: `${value ?? 0}%` }} />
+        <div className="bar-fill" style={{ width: `${value ?? 0}%` }} />
       </div>
       <dl className="sessions-numbers">
         <div data-fact="progress-percent">

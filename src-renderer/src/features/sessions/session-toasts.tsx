@@ -8,13 +8,13 @@ export function SessionToasts({ store }: { store: SessionsStoreApi }) {
       {toasts.map((toast) => (
         <div
           key={toast.key}
-          className={`sessions-toast sessions-toast-${toast.tone}`}
+          className={`panel edge edge-${toast.tone} sessions-toast`}
           data-testid="session-toast"
         >
           <span>{toast.text}</span>
           <button
             type="button"
-            className="sessions-button"
+            className="button"
             aria-label={`Dismiss: ${toast.text}`}
             onClick={() => store.getState().dismissToast(toast.key)}
           >

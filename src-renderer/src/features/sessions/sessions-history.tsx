@@ -1,11 +1,14 @@
-/** The history table: one row per session, newest first; a row's "Started" button opens its details. */
-import type { SessionDetail, SessionSummary } from '@contract';
+/**
+ * The history table: one row per session, newest first, from the session list alone (each summary carries its
+ * numbers); a row's "Started" button opens its details.
+ */
+import type { SessionSummary } from '@contract';
 import { formatBytes } from '../../components/format';
 import type { SessionsStoreApi } from './sessions-store';
 import { useSessions } from './sessions-store';
 import {
   attemptChain,
-  formatCount,
+  filesSummary,
   formatTime,
   isTerminal,
   problemsSummary,
@@ -16,7 +19,6 @@ import { SessionStatusBadge } from './status-badge';
 
 export function SessionsHistory({ store }: { store: SessionsStoreApi }) {
   const sessions = useSessions(store, (s) => s.sessions);
-  const details = useSessions(store, (s) => s.details);
   const loading = useSessions(store, (s) => s.listLoading);
   const error = useSessions(store, (s) => s.listError);
   const selectedId = useSessions(store, (s) => s.selectedId);
@@ -25,11 +27,11 @@ export function SessionsHistory({ store }: { store: SessionsStoreApi }) {
     <section className="card" aria-labelledby="sessions-history-title">
       <h3 id="sessions-history-title">History</h3>
       {error ? (
-        <div className="sessions-error" role="alert" data-testid="history-error">
+        <div className="text-error" role="alert" data-testid="history-error">
           <p>
             The history could not be read ({error.code}): {error.message}
           </p>
-          <button type="button" className="sessions-button" onClick={() => void load()}>
+          <button type="button" className="button" onClick={() => void load()}>
             Try again
           </button>
         </div>
@@ -38,7 +40,7 @@ export function SessionsHistory({ store }: { store: SessionsStoreApi }) {
           {loading ? 'Reading the history…' : 'No backup sessions yet. Start one with “Back up now”.'}
         </p>
       ) : (
-        <div className="sessions-table-wrap">
+        <div className="table-wrap">
           <table className="table sessions-table" data-testid="sessions-history">
             <caption>Newest first. Choose a session’s start time to see its timeline and log.</caption>
             <thead>
@@ -63,7 +65,6 @@ export function SessionsHistory({ store }: { store: SessionsStoreApi }) {
                 <HistoryRow
                   key={session.id}
                   session={session}
-                  detail={details[session.id]}
                   selected={session.id === selectedId}
                   onSelect={() => void select(session.id)}
                 />
@@ -78,24 +79,19 @@ export function SessionsHistory({ store }: { store: SessionsStoreApi }) {
 
 function HistoryRow({
   session,
-  detail,
   selected,
   onSelect,
 }: {
   session: SessionSummary;
-  detail: SessionDetail | undefined;
   selected: boolean;
   onSelect: () => void;
 }) {
-  const stats = detail?.stats ?? null;
-  const chain = detail ? attemptChain(detail) : null;
-  const files = stats ? stats.filesNew + stats.filesChanged + stats.filesUnmodified : null;
+  const chain = attemptChain(session);
   const running = !isTerminal(session.status);
   return (
     <tr
       data-session-id={session.id}
       data-status={session.status}
-      className={selected ? 'sessions-row-selected' : undefined}
       aria-current={selected ? 'true' : undefined}
     >
       <td>
@@ -110,7 +106,7 @@ function HistoryRow({
       <td>
         <button
           type="button"
-          className="sessions-link-button"
+          className="button-link"
           onClick={onSelect}
           aria-pressed={selected}
           aria-label={`${sourceLabels[session.source]} session started ${formatTime(session.startedAt ?? session.createdAt)}: show details`}
@@ -119,14 +115,9 @@ function HistoryRow({
         </button>
       </td>
       <td className="num">{running ? 'Running' : sessionDuration(session, Date.now())}</td>
-      <td className="num">{stats ? formatBytes(stats.bytesAdded) : '—'}</td>
-      <td className="num">{files === null ? '—' : formatCount(files)}</td>
-      <td>
-        {problemsSummary(
-          session.failure,
-          stats?.warnings ?? (isTerminal(session.status) && detail ? 0 : null),
-        )}
-      </td>
+      <td className="num">{session.stats ? formatBytes(session.stats.bytesAdded) : '—'}</td>
+      <td className="num">{filesSummary(session)}</td>
+      <td>{problemsSummary(session)}</td>
     </tr>
   );
 }

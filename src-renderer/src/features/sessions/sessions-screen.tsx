@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import './sessions.css';
 import { useApi } from '../../api/api-context';
 import { useAppStore } from '../../store/store-context';
 import { BackUpNow } from './back-up-now';

@@ -28,16 +28,64 @@ function setup() {
 }
 
 describe('sessions store', () => {
-  it('reads the history with the details of each row and the Files selection', async () => {
+  it('reads the history from the list alone (no detail per row) and the Files selection', async () => {
     const { api, store } = setup();
-    api.handle('sessions.list', () => ({
-      ok: true,
-      value: { sessions: [summary({ status: 'completed' })] },
-    }));
+    const sessions = Array.from({ length: 25 }, (_, i) =>
+      summary({ id: `20250101-1000${String(i).padStart(2, '0')}-abcdef`, status: 'completed' }),
+    );
+    api.handle('sessions.list', () => ({ ok: true, value: { sessions } }));
     await store.getState().load();
-    expect(store.getState().sessions).toHaveLength(1);
-    expect(store.getState().details[summary().id]).toBeDefined();
+    expect(store.getState().sessions).toHaveLength(25);
     expect(store.getState().filesPaths).toEqual(['/data']);
+    expect(api.calls.map((c) => c.channel).sort()).toEqual(['schedule.get', 'sessions.list']);
+    expect(api.calls.find((c) => c.channel === 'sessions.list')?.params).toEqual({ limit: 25 });
+    // A change of a session nobody looks at updates its row from the event, and reads nothing.
+    store.getState().connect();
+    api.emit('session.changed', { session: summary({ id: sessions[3]?.id, status: 'failed', errors: 1 }) });
+    expect(store.getState().sessions[3]).toMatchObject({ status: 'failed', errors: 1 });
+    expect(api.calls.filter((c) => c.channel === 'sessions.show')).toEqual([]);
+  });
+
+  it('reads the detail of the selected session only, again when it changes, one read per burst', async () => {
+    const { api, store } = setup();
+    let version = 0;
+    let release: () => void = () => undefined;
+    api.handle('sessions.show', async ({ id }) => {
+      const seen = ++version;
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return { ok: true, value: { session: detail({ id, attempt: seen }) } };
+    });
+    store.getState().connect();
+    const selecting = store.getState().select(summary().id);
+    // Three changes while the first read runs: one more read, after it, for the latest state.
+    for (let i = 0; i < 3; i++) api.emit('session.changed', { session: summary({ phase: 'verify' }) });
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    release();
+    await selecting;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(api.calls.filter((c) => c.channel === 'sessions.show')).toHaveLength(2);
+    expect(store.getState().detail?.attempt).toBe(2);
+  });
+
+  it('drops a detail answer for a session that is no longer selected', async () => {
+    const { api, store } = setup();
+    let release: () => void = () => undefined;
+    api.handle('sessions.show', async ({ id }) => {
+      if (id === summary().id)
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      return { ok: true, value: { session: detail({ id }) } };
+    });
+    const first = store.getState().select(summary().id);
+    await store.getState().select('20250101-090000-abcdef');
+    release();
+    await first;
+    expect(store.getState().selectedId).toBe('20250101-090000-abcdef');
+    expect(store.getState().detail?.id).toBe('20250101-090000-abcdef');
   });
 
   it('keeps a list error to show with its code', async () => {

@@ -1,9 +1,10 @@
 /**
- * The Sessions screen's state: the history (`sessions.list`, kept current by `session.changed`), the live progress
- * of each running session (`session.progress`, kept per session so a view re-renders only for its own), the
- * "Back up now" flow (preflight first, then `sessions.start`), cancelling, the selected session's details and log
- * (followed with `afterSeq` while it runs), and the end-of-session toasts. One store per mounted screen; the
- * components only read it and call its actions.
+ * The Sessions screen's state: the history (`sessions.list`, kept current by `session.changed`; each summary holds
+ * everything its row shows, so no detail is read for the history), the live progress of each running session
+ * (`session.progress`, kept per session so a view re-renders only for its own), the "Back up now" flow (preflight
+ * first, then `sessions.start`), cancelling, the selected session's details and log (followed with `afterSeq`
+ * while it runs), and the end-of-session toasts. One store per mounted screen; the components only read it and
+ * call its actions.
  */
 import type {
   BackupManagerApi,
@@ -23,7 +24,7 @@ export interface Failure {
   message: string;
 }
 
-/** How many sessions the history shows (and reads details of, for their size and counts). */
+/** How many sessions the history shows. */
 export const historyLimit = 25;
 
 export type BackUpStage = 'idle' | 'checking' | 'review' | 'starting';
@@ -45,8 +46,8 @@ export interface SessionsState {
   sessions: SessionSummary[];
   listLoading: boolean;
   listError: Failure | null;
-  /** Details of the sessions in the history (size added, files, warnings, attempt chain), by id. */
-  details: Record<string, SessionDetail>;
+  /** The selected session's detail (timeline, paths, snapshot), once read; null while none is selected. */
+  detail: SessionDetail | null;
   /** The latest progress of each running session, by id. */
   progress: Record<string, SessionProgress>;
   /** The Files selection (`schedule.get`); null until read. */
@@ -89,23 +90,32 @@ const idleFlow: BackUpFlow = { stage: 'idle', preflight: null, error: null };
 
 export function createSessionsStore(api: BackupManagerApi) {
   let toastKey = 0;
-  // Detail reads in flight, so a burst of `session.changed` asks once.
-  const reading = new Set<string>();
+  // The selected session's detail read in flight, and whether a change came while it ran: a burst of
+  // `session.changed` then costs one more read, not one per event, and the last change is never missed.
+  let reading: string | null = null;
+  let readAgain = false;
 
   return createStore<SessionsStore>()((set, get) => {
     const patchFlow = (source: SessionSource, patch: Partial<BackUpFlow>) =>
       set((s) => ({ backUp: { ...s.backUp, [source]: { ...s.backUp[source], ...patch } } }));
 
     const readDetail = async (id: string): Promise<void> => {
-      if (reading.has(id)) return;
-      reading.add(id);
+      if (reading === id) {
+        readAgain = true;
+        return;
+      }
+      reading = id;
       try {
-        const result = await api.invoke('sessions.show', { id });
-        if (result.ok) set((s) => ({ details: { ...s.details, [id]: result.value.session } }));
-        else if (get().selectedId === id)
-          set({ detailError: { code: result.code, message: result.message } });
+        do {
+          readAgain = false;
+          const result = await api.invoke('sessions.show', { id });
+          // Another session was selected meanwhile: this answer is not shown.
+          if (get().selectedId !== id) return;
+          if (result.ok) set({ detail: result.value.session, detailError: null });
+          else set({ detailError: { code: result.code, message: result.message } });
+        } while (readAgain && get().selectedId === id);
       } finally {
-        reading.delete(id);
+        if (reading === id) reading = null;
       }
     };
 
@@ -142,7 +152,7 @@ export function createSessionsStore(api: BackupManagerApi) {
       sessions: [],
       listLoading: true,
       listError: null,
-      details: {},
+      detail: null,
       progress: {},
       filesPaths: null,
       filesExcludes: [],
@@ -170,7 +180,6 @@ export function createSessionsStore(api: BackupManagerApi) {
           return;
         }
         set({ sessions: list.value.sessions, listLoading: false, listError: null });
-        await Promise.all(list.value.sessions.map((s) => readDetail(s.id)));
       },
 
       connect() {
@@ -204,8 +213,10 @@ export function createSessionsStore(api: BackupManagerApi) {
             return { progress, cancelling, toasts };
           });
         }
-        void readDetail(session.id);
-        if (get().selectedId === session.id) void readLog(session.id);
+        if (get().selectedId === session.id) {
+          void readDetail(session.id);
+          void readLog(session.id);
+        }
       },
 
       progressReceived(progress) {
@@ -275,7 +286,7 @@ export function createSessionsStore(api: BackupManagerApi) {
 
       async select(id) {
         if (get().selectedId === id) return;
-        set({ selectedId: id, log: [], logError: null, detailError: null });
+        set({ selectedId: id, detail: null, log: [], logError: null, detailError: null });
         if (id === null) return;
         await Promise.all([readDetail(id), readLog(id)]);
       },

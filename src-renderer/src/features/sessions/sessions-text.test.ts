@@ -2,6 +2,7 @@ import type { SessionStatus } from '@contract';
 import { describe, expect, it } from 'vitest';
 import {
   attemptChain,
+  filesSummary,
   formatDuration,
   formatEta,
   formatRate,
@@ -81,6 +82,9 @@ describe('sessions text', () => {
   it('tells an Interrupted → Restarted chain as one story, with the timeline per attempt', () => {
     const restarted = detail({
       status: 'completed',
+      attempt: 2,
+      interruptions: 1,
+      errors: 1,
       attempts: [
         {
           attempt: 1,
@@ -156,9 +160,56 @@ describe('sessions text', () => {
     expect(startVerdict([{ status: 'pass', blocksBackup: false }])).toBe('pass');
   });
 
-  it('counts problems in words', () => {
-    expect(problemsSummary(null, 0)).toBe('None');
-    expect(problemsSummary({}, 2)).toBe('1 error, 2 warnings');
-    expect(problemsSummary(null, null)).toBe('—');
+  it('tells the chain from the summary alone: every attempt but the last was interrupted', () => {
+    const chain = (attempt: number, interruptions: number, status: SessionStatus) =>
+      attemptChain({ attempt, interruptions, status });
+    expect(chain(1, 0, 'completed')).toBeNull();
+    expect(chain(1, 0, 'failed')).toBeNull();
+    // Running again after an interruption: the running attempt has no outcome yet.
+    expect(chain(2, 1, 'restarted')).toBe('Interrupted → Restarted');
+    expect(chain(3, 2, 'failed')).toBe('Interrupted → Restarted → Interrupted → Restarted → Failed');
+    // Waiting for attempt 3.
+    expect(chain(2, 2, 'interrupted')).toBe('Interrupted → Restarted → Interrupted');
+    // Cancelled while waiting: the last attempt ended Interrupted, the session Aborted.
+    expect(chain(1, 1, 'aborted')).toBe('Interrupted → Aborted');
+    expect(chain(2, 2, 'aborted')).toBe('Interrupted → Restarted → Interrupted → Aborted');
+    // Cancelled while queued: no attempt.
+    expect(chain(0, 0, 'aborted')).toBeNull();
+  });
+
+  it('counts problems in words: errors from the summary, warnings from the backup phase', () => {
+    const stats = (warnings: number) => ({
+      filesNew: 0,
+      filesChanged: 0,
+      filesUnmodified: 0,
+      bytesProcessed: 0,
+      bytesAdded: 0,
+      warnings,
+    });
+    expect(problemsSummary({ status: 'completed', errors: 0, stats: stats(0) })).toBe('None');
+    expect(problemsSummary({ status: 'failed', errors: 1, stats: stats(2) })).toBe('1 error, 2 warnings');
+    expect(problemsSummary({ status: 'completed', errors: 2, stats: stats(1) })).toBe('2 errors, 1 warning');
+    // Ended before any backup phase: nothing was counted, so nothing went wrong but the failure.
+    expect(problemsSummary({ status: 'aborted', errors: 0, stats: null })).toBe('None');
+    expect(problemsSummary({ status: 'failed', errors: 1, stats: null })).toBe('1 error');
+    // Still running and nothing yet.
+    expect(problemsSummary({ status: 'in-process', errors: 0, stats: null })).toBe('—');
+    expect(problemsSummary({ status: 'restarted', errors: 1, stats: null })).toBe('1 error');
+  });
+
+  it('counts new and changed files, or a dash before the backup phase ended', () => {
+    expect(
+      filesSummary({
+        stats: {
+          filesNew: 1234,
+          filesChanged: 5,
+          filesUnmodified: 99,
+          bytesProcessed: 0,
+          bytesAdded: 0,
+          warnings: 0,
+        },
+      }),
+    ).toBe('1,234 new, 5 changed');
+    expect(filesSummary({ stats: null })).toBe('—');
   });
 });

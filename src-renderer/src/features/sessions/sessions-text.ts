@@ -168,18 +168,24 @@ export function formatClock(iso: string): string {
 }
 
 /**
- * The story of a session that was restarted: each attempt's outcome then the session's status, e.g.
- * "Interrupted → Restarted → Completed". Null for a single attempt.
+ * The story of a session that was interrupted, from its summary: each attempt's outcome then the session's status,
+ * e.g. "Interrupted → Restarted → Completed". Every attempt but the last ended Interrupted (only an interruption
+ * is restarted), and the last one too when all of them did (it then waits, or was cancelled while waiting). Null
+ * when there is no story beyond the status.
  */
-export function attemptChain(detail: Pick<SessionDetail, 'attempts' | 'status'>): string | null {
-  if (detail.attempts.length < 2) return null;
+export function attemptChain(
+  session: Pick<SessionSummary, 'attempt' | 'interruptions' | 'status'>,
+): string | null {
   const steps: string[] = [];
-  detail.attempts.forEach((attempt, i) => {
-    if (i > 0) steps.push(statusViews.restarted.label);
-    const outcome = attempt.outcome ?? (i === detail.attempts.length - 1 ? detail.status : null);
-    if (outcome !== null && outcome !== 'restarted') steps.push(statusViews[outcome].label);
-  });
-  return steps.join(' → ');
+  const allInterrupted = session.interruptions >= session.attempt;
+  for (let attempt = 1; attempt <= session.attempt; attempt++) {
+    if (attempt > 1) steps.push(statusViews.restarted.label);
+    if (attempt < session.attempt || allInterrupted) steps.push(statusViews.interrupted.label);
+    // The last attempt ended as the session did; a running one has no outcome yet.
+    else if (isTerminal(session.status)) steps.push(statusViews[session.status].label);
+  }
+  if (allInterrupted && isTerminal(session.status)) steps.push(statusViews[session.status].label);
+  return steps.length < 2 ? null : steps.join(' → ');
 }
 
 export interface TimelineGroup {
@@ -222,6 +228,14 @@ export const logLevelLabels: Record<SessionLogEntry['level'], string> = {
   error: 'Error',
 };
 
+/** The tone a log level is shown in (with its label, never the colour alone); info keeps the text colour. */
+export const logLevelTones: Record<SessionLogEntry['level'], Tone | null> = {
+  debug: 'neutral',
+  info: null,
+  warning: 'warn',
+  error: 'error',
+};
+
 /** The deep link the Troubleshooting screen reads (`#/troubleshooting?check=<id>`). */
 export function troubleshootingHref(check: string): string {
   return `#/troubleshooting?check=${encodeURIComponent(check)}`;
@@ -249,12 +263,24 @@ export function startVerdict(checks: Pick<PreflightCheck, 'status' | 'blocksBack
   return checks.some((c) => c.status !== 'pass') ? 'warn' : 'pass';
 }
 
-/** "2 warnings", "1 error, 3 warnings", "None". */
-export function problemsSummary(failure: unknown, warnings: number | null): string {
+/**
+ * The history's Problems cell: "2 warnings", "1 error, 3 warnings", "None"; "—" while a running session has
+ * nothing to count yet. Errors are the interruptions and the failure it ended with; warnings come with the backup
+ * phase's numbers (a session that ended without reaching it has none).
+ */
+export function problemsSummary(session: Pick<SessionSummary, 'errors' | 'stats' | 'status'>): string {
+  const warnings = session.stats?.warnings ?? 0;
   const parts: string[] = [];
-  if (failure) parts.push('1 error');
-  if (warnings !== null && warnings > 0) parts.push(`${warnings} warning${warnings === 1 ? '' : 's'}`);
-  return parts.length > 0 ? parts.join(', ') : warnings === null && !failure ? '—' : 'None';
+  if (session.errors > 0) parts.push(`${session.errors} error${session.errors === 1 ? '' : 's'}`);
+  if (warnings > 0) parts.push(`${warnings} warning${warnings === 1 ? '' : 's'}`);
+  if (parts.length > 0) return parts.join(', ');
+  return isTerminal(session.status) ? 'None' : '—';
+}
+
+/** The history's Files cell: "3 new, 1 changed"; "—" until a backup phase ended. */
+export function filesSummary(session: Pick<SessionSummary, 'stats'>): string {
+  if (session.stats === null) return '—';
+  return `${formatCount(session.stats.filesNew)} new, ${formatCount(session.stats.filesChanged)} changed`;
 }
 
 /** The toast line for a session that just ended. */

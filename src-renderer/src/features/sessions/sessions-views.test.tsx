@@ -57,48 +57,42 @@ describe('sessions views', () => {
     expect(html).not.toContain('preflight-start');
   });
 
-  it('lists the history with status text, size added and the attempt chain', () => {
-    const id = summary().id;
-    const { store } = storeWith({
-      sessions: [summary({ status: 'completed', endedAt: '2025-01-01T10:03:06.000Z' })],
-      listLoading: false,
-      details: {
-        [id]: detail({
+  it('lists the history from the summaries alone: status, duration, size, files, problems, chain', () => {
+    const { api, store } = storeWith({
+      sessions: [
+        summary({
           status: 'completed',
+          attempt: 2,
+          interruptions: 1,
+          errors: 1,
+          endedAt: '2025-01-01T10:03:06.000Z',
           stats: {
             filesNew: 3,
             filesChanged: 1,
-            filesUnmodified: 0,
+            filesUnmodified: 7,
             bytesProcessed: 10,
             bytesAdded: 5 * 1024 * 1024,
             warnings: 2,
           },
-          attempts: [
-            {
-              attempt: 1,
-              startedAt: '2025-01-01T10:00:01Z',
-              endedAt: null,
-              outcome: 'interrupted',
-              failure: null,
-            },
-            {
-              attempt: 2,
-              startedAt: '2025-01-01T10:01:01Z',
-              endedAt: null,
-              outcome: 'completed',
-              failure: null,
-            },
-          ],
         }),
-      },
+        summary({ id: '20250101-090000-abcdef', status: 'failed', errors: 1 }),
+      ],
+      listLoading: false,
     });
     const html = renderToStaticMarkup(<SessionsHistory store={store} />);
     expect(html).toContain('Completed');
     expect(html).toContain('3 min 5 s');
     expect(html).toContain('5.00 MiB');
-    expect(html).toContain('2 warnings');
+    expect(html).toContain('3 new, 1 changed');
+    expect(html).toContain('1 error, 2 warnings');
     expect(html).toContain('Interrupted → Restarted → Completed');
     expect(html).toContain('show details');
+    // The failed session never reached a backup phase: no numbers, its one error.
+    expect(html).toMatch(
+      /data-status="failed".*<td class="num">—<\/td><td class="num">—<\/td><td>1 error<\/td>/,
+    );
+    // Nothing but the list was asked for.
+    expect(api.calls).toEqual([]);
   });
 
   it('shows a failure with its code and the link into the troubleshooting check', () => {
@@ -110,14 +104,24 @@ describe('sessions views', () => {
     };
     const { store } = storeWith({
       selectedId: id,
-      details: { [id]: detail({ status: 'failed', failure }) },
+      detail: detail({ status: 'failed', failure, errors: 1 }),
       log: [{ seq: 1, at: '2025-01-01T10:00:01Z', attempt: 1, level: 'error', message: 'no space' }],
     });
     const html = renderToStaticMarkup(<SessionDetails store={store} />);
     expect(html).toContain('Failed with INSUFFICIENT_SPACE');
     expect(html).toContain('href="#/troubleshooting?check=free-space"');
     expect(html).toContain('Open the free space check');
-    expect(html).toMatch(/sessions-level-error">Error</);
+    expect(html).toMatch(/sessions-level tone-error">Error</);
     expect(html).toContain('Before the first attempt');
+    expect(html).toMatch(/data-fact="session-problems"><dt>Problems<\/dt><dd>1 error</);
+  });
+
+  it('shows no detail of another session than the selected one', () => {
+    const { store } = storeWith({
+      selectedId: summary().id,
+      detail: detail({ id: '20250101-090000-abcdef' }),
+    });
+    const html = renderToStaticMarkup(<SessionDetails store={store} />);
+    expect(html).toContain('Reading the session…');
   });
 });

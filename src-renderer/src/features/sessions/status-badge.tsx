@@ -5,7 +5,7 @@ import { statusViews } from './sessions-text';
 export function SessionStatusBadge({ status }: { status: SessionStatus }) {
   const view = statusViews[status];
   return (
-    <span className={`sessions-status sessions-tone-${view.tone}`} data-status={status}>
+    <span className={`status-badge tone-${view.tone}`} data-status={status}>
       <span aria-hidden="true">{view.icon} </span>
       {view.label}
     </span>

@@ -26,6 +26,9 @@ export function summary(patch: Partial<SessionSummary> = {}): SessionSummary {
     startedAt: '2025-01-01T10:00:01.000Z',
     endedAt: null,
     failure: null,
+    stats: null,
+    interruptions: 0,
+    errors: 0,
     ...patch,
   };
 }
@@ -37,7 +40,6 @@ export function detail(patch: Partial<SessionDetail> = {}): SessionDetail {
     repository: '/srv/repo',
     nextAttemptAt: null,
     snapshotId: null,
-    stats: null,
     attempts: [
       { attempt: 1, startedAt: '2025-01-01T10:00:01.000Z', endedAt: null, outcome: null, failure: null },
     ],
@@ -126,9 +128,10 @@ type Handler = (params: unknown) => Result<unknown> | Promise<Result<unknown>>;
 
 export interface FakeApi extends BackupManagerApi {
   calls: { channel: RequestChannel; params: unknown }[];
+  /** The handler may answer later (a promise), to test what happens while a request is under way. */
   handle<C extends RequestChannel>(
     channel: C,
-    handler: (params: RequestParams<C>) => Result<RequestResult<C>>,
+    handler: (params: RequestParams<C>) => Result<RequestResult<C>> | Promise<Result<RequestResult<C>>>,
   ): void;
   emit<E extends EventChannel>(event: E, payload: EventPayload<E>): void;
   listeners(event: EventChannel): number;

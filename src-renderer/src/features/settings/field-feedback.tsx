@@ -9,13 +9,13 @@ export function FieldFeedback({ change, id }: { change: Change; id: string }) {
   return (
     <>
       {change.problem !== null && (
-        <p className="settings-problem" role="alert" id={`${id}-problem`} data-testid={`${id}-problem`}>
+        <p className="field-problem" role="alert" id={`${id}-problem`} data-testid={`${id}-problem`}>
           <strong>Not saved:</strong> {change.problem}
         </p>
       )}
       {change.refusal !== null && (
         <div
-          className="settings-refusal"
+          className="callout callout-error"
           role="alert"
           id={`${id}-refusal`}
           data-testid={`${id}-refusal`}
@@ -27,7 +27,7 @@ export function FieldFeedback({ change, id }: { change: Change; id: string }) {
           <p className="mono small">{change.refusal.message}</p>
         </div>
       )}
-      <p className="settings-notice" role="status" data-testid={`${id}-notice`}>
+      <p className="notice" role="status" data-testid={`${id}-notice`}>
         {change.notice}
       </p>
     </>

@@ -1,11 +1,13 @@
-import type { AppInfo } from '@contract';
+import type { AppInfo, PasswordStatus } from '@contract';
 import { type FormEvent, useState } from 'react';
 import { describedBy, FieldFeedback, isInvalid } from './field-feedback';
-import type { Change } from './settings-store';
+import type { Change, Loadable } from './settings-store';
+import { passwordStatusView } from './settings-text';
 
 export interface PasswordSectionProps {
   mode: AppInfo['mode'] | null;
   repository: string | null;
+  status: Loadable<PasswordStatus>;
   change: Change;
   pending: 'remember' | 'forget' | null;
   onRemember(password: string): void;
@@ -21,6 +23,7 @@ const passwordFileInputId = 'settings-password-file-input';
 export function PasswordSection({
   mode,
   repository,
+  status,
   change,
   pending,
   onRemember,
@@ -43,14 +46,15 @@ export function PasswordSection({
           ? 'This console runs in a browser, which never keeps it: remembering a password needs the desktop app.'
           : "Remembered passwords are encrypted by the operating system's keychain and handed to the helper when you start a session from this app."}
       </p>
-      <form className="settings-form" onSubmit={submit} aria-label="Remember the password">
+      <PasswordStatusNote status={status} />
+      <form className="form" onSubmit={submit} aria-label="Remember the password">
         <label htmlFor="settings-password-input">
           Password of {repository === null ? 'the repository' : <span className="mono">{repository}</span>}
         </label>
-        <div className="settings-row">
+        <div className="toolbar">
           <input
             id="settings-password-input"
-            className="settings-input"
+            className="input input-grow"
             type="password"
             autoComplete="new-password"
             value={password}
@@ -62,14 +66,14 @@ export function PasswordSection({
           />
           <button
             type="submit"
-            className="settings-button settings-button-primary"
+            className="button button-primary"
             aria-disabled={pending !== null || repository === null}
           >
             {pending === 'remember' ? 'Remembering…' : 'Remember for this repository'}
           </button>
           <button
             type="button"
-            className="settings-button"
+            className="button"
             aria-disabled={pending !== null || repository === null}
             onClick={() => {
               if (pending === null && repository !== null) onForget();
@@ -81,14 +85,14 @@ export function PasswordSection({
         {repository === null && <p className="muted small">Set the repository first.</p>}
         <FieldFeedback change={change} id="password" />
         {unavailable && (
-          <div className="settings-instead" data-testid="password-instead">
+          <div className="callout callout-info toolbar settings-instead" data-testid="password-instead">
             <p>
               <strong>What to do instead:</strong> give the helper a password file. Scheduled sessions read
               the password from it too.
             </p>
             <button
               type="button"
-              className="settings-button"
+              className="button"
               onClick={() => document.getElementById(passwordFileInputId)?.focus()}
             >
               Go to the password file
@@ -97,6 +101,41 @@ export function PasswordSection({
         )}
       </form>
     </section>
+  );
+}
+
+/** Whether a password is remembered and where sessions get theirs; a screen reader hears it change. */
+function PasswordStatusNote({ status }: { status: Loadable<PasswordStatus> }) {
+  if (status.status !== 'ready')
+    return (
+      <div className="callout settings-password-status" data-testid="password-status" role="status">
+        <p className={status.status === 'error' ? 'text-error' : 'muted'}>
+          {status.status === 'loading'
+            ? 'Checking whether a password is remembered…'
+            : `Whether a password is remembered could not be read (${status.code}): ${status.message}`}
+        </p>
+      </div>
+    );
+  const view = passwordStatusView(status.value);
+  return (
+    <div
+      className={`callout edge edge-${view.tone} settings-password-status`}
+      data-testid="password-status"
+      data-remembered={status.value.remembered}
+      data-source={status.value.source}
+      role="status"
+    >
+      <p>
+        <strong>
+          <span aria-hidden="true">{view.tone === 'ok' ? '✓ ' : '! '}</span>
+          {view.headline}
+        </strong>
+      </p>
+      <ul>
+        <li data-testid="password-status-sessions">{view.sessions}</li>
+        <li data-testid="password-status-scheduled">{view.scheduled}</li>
+      </ul>
+    </div>
   );
 }
 
@@ -135,12 +174,12 @@ export function PasswordFileSection({
           </dd>
         </div>
       </dl>
-      <form className="settings-form" onSubmit={submit} aria-label="Set the password file">
+      <form className="form" onSubmit={submit} aria-label="Set the password file">
         <label htmlFor={passwordFileInputId}>Path of the password file</label>
-        <div className="settings-row">
+        <div className="toolbar">
           <input
             id={passwordFileInputId}
-            className="settings-input mono"
+            className="input input-grow mono"
             type="text"
             spellCheck={false}
             autoComplete="off"
@@ -150,11 +189,7 @@ export function PasswordFileSection({
             aria-describedby={describedBy(change, 'password-file', 'settings-password-file-hint')}
             onChange={(event) => onInput(event.target.value)}
           />
-          <button
-            type="submit"
-            className="settings-button settings-button-primary"
-            aria-disabled={change.saving}
-          >
+          <button type="submit" className="button button-primary" aria-disabled={change.saving}>
             {change.saving ? 'Checking…' : 'Use this file'}
           </button>
         </div>

@@ -34,12 +34,12 @@ export function RepositorySection({ repository, input, change, onInput, onSave }
           </dd>
         </div>
       </dl>
-      <form className="settings-form" onSubmit={submit} aria-label="Change the repository">
+      <form className="form" onSubmit={submit} aria-label="Change the repository">
         <label htmlFor="settings-repository-input">New repository folder</label>
-        <div className="settings-row">
+        <div className="toolbar">
           <input
             id="settings-repository-input"
-            className="settings-input mono"
+            className="input input-grow mono"
             type="text"
             spellCheck={false}
             autoComplete="off"
@@ -49,11 +49,7 @@ export function RepositorySection({ repository, input, change, onInput, onSave }
             aria-describedby={describedBy(change, 'repository', 'settings-repository-hint')}
             onChange={(event) => onInput(event.target.value)}
           />
-          <button
-            type="submit"
-            className="settings-button settings-button-primary"
-            aria-disabled={change.saving}
-          >
+          <button type="submit" className="button button-primary" aria-disabled={change.saving}>
             {change.saving ? 'Saving…' : 'Use this repository'}
           </button>
         </div>

@@ -32,7 +32,7 @@ export function RetentionSection(props: RetentionSectionProps) {
       <p data-testid="retention-current">
         <span className="muted">Now:</span> {describeRetention(retention)}
       </p>
-      <form className="settings-form" onSubmit={submit} aria-label="Retention" noValidate>
+      <form className="form" onSubmit={submit} aria-label="Retention" noValidate>
         <fieldset className="settings-choice">
           <legend>What to keep</legend>
           <label>
@@ -61,10 +61,10 @@ export function RetentionSection(props: RetentionSectionProps) {
             return (
               <div className="settings-retention-field" key={key}>
                 <label htmlFor={id}>{label}</label>
-                <div className="settings-row">
+                <div className="toolbar">
                   <input
                     id={id}
-                    className="settings-input settings-number"
+                    className="input settings-number"
                     type="number"
                     inputMode="numeric"
                     min={1}
@@ -80,7 +80,7 @@ export function RetentionSection(props: RetentionSectionProps) {
                   </span>
                 </div>
                 {problem && (
-                  <p id={`${id}-problem`} className="settings-problem small">
+                  <p id={`${id}-problem`} className="field-problem small">
                     {problem}
                   </p>
                 )}
@@ -90,11 +90,7 @@ export function RetentionSection(props: RetentionSectionProps) {
         </div>
         <p className="muted small">Empty: no rule of that kind. A snapshot matching any rule is kept.</p>
         <div>
-          <button
-            type="submit"
-            className="settings-button settings-button-primary"
-            aria-disabled={change.saving}
-          >
+          <button type="submit" className="button button-primary" aria-disabled={change.saving}>
             {change.saving ? 'Saving…' : 'Save retention'}
           </button>
         </div>

@@ -19,7 +19,7 @@ export function SchedulesSummary({
           Reading the schedules…
         </p>
       ) : schedules.status === 'error' ? (
-        <p className={helperDown ? 'muted' : 'settings-problem'} data-testid="schedules-error">
+        <p className={helperDown ? 'muted' : 'text-error'} data-testid="schedules-error">
           {helperDown
             ? 'Not available until the helper is connected (see above).'
             : `${schedules.code}: ${schedules.message}`}
@@ -28,7 +28,7 @@ export function SchedulesSummary({
         <p className="muted">The helper reported no schedules.</p>
       ) : (
         <table className="table settings-schedules">
-          <caption className="settings-visually-hidden">Schedule of each data source</caption>
+          <caption className="sr-only">Schedule of each data source</caption>
           <thead>
             <tr>
               <th scope="col">Data source</th>
@@ -42,7 +42,7 @@ export function SchedulesSummary({
               <tr key={schedule.source} data-schedule={schedule.source}>
                 <th scope="row">{sourceTitles[schedule.source]}</th>
                 <td>
-                  <span className={`badge ${isEnabled(schedule) ? 'settings-badge-on' : 'badge-neutral'}`}>
+                  <span className={`badge ${isEnabled(schedule) ? 'badge-ok' : 'badge-neutral'}`}>
                     {isEnabled(schedule) ? 'On' : 'Off'}
                   </span>
                 </td>

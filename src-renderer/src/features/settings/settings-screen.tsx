@@ -7,6 +7,7 @@ import { RetentionSection } from './retention-section';
 import { SchedulesSummary } from './schedules-summary';
 import { createSettingsStore, type SettingsStoreApi, useSettings } from './settings-store';
 import { SettingsUnavailable } from './settings-unavailable';
+import './settings.css';
 
 export function SettingsScreen() {
   const api = useApi();
@@ -29,7 +30,7 @@ export function SettingsView({ store }: { store: SettingsStoreApi }) {
     <>
       <h2>Settings</h2>
       {settings.status === 'loading' ? (
-        <p className="muted settings-placeholder" role="status">
+        <p className="muted placeholder" role="status">
           Reading the settings from the helper service…
         </p>
       ) : settings.status === 'error' ? (
@@ -70,6 +71,7 @@ function SettingsSections({ store }: { store: SettingsStoreApi }) {
       <PasswordSection
         mode={mode}
         repository={repository}
+        status={state.passwordStatus}
         change={state.changes.password}
         pending={state.passwordPending}
         onRemember={(password) => void actions.rememberPassword(password)}

@@ -40,7 +40,8 @@ describe('settings store', () => {
     store.getState().setRepositoryInput('/mnt/usb/repo');
     expect(store.getState().changes.repository.problem).toBeNull();
     expect(await store.getState().saveRepository()).toBe(true);
-    expect(calls.at(-1)).toEqual({ channel: 'settings.set', params: { repository: '/mnt/usb/repo' } });
+    expect(calls.at(-2)).toEqual({ channel: 'settings.set', params: { repository: '/mnt/usb/repo' } });
+    expect(calls.at(-1)?.channel).toBe('repository.passwordStatus');
     expect(store.getState().changes.repository.notice).toBe('Sessions now write to /mnt/usb/repo.');
     expect(store.getState().repositoryInput).toBe('');
   });
@@ -62,7 +63,7 @@ describe('settings store', () => {
     expect(await store.getState().rememberPassword('')).toBe(false);
     expect(store.getState().changes.password.problem).toBe('Type the password first.');
     expect(await store.getState().rememberPassword('s3cret')).toBe(false);
-    expect(calls.at(-1)).toEqual({
+    expect(calls.at(-2)).toEqual({
       channel: 'repository.rememberPassword',
       params: { repository: '/srv/backup/repo', password: 's3cret' },
     });
@@ -72,11 +73,60 @@ describe('settings store', () => {
     expect(JSON.stringify(store.getState())).not.toContain('s3cret');
 
     expect(await store.getState().forgetPassword()).toBe(true);
-    expect(calls.at(-1)).toEqual({
+    expect(calls.at(-2)).toEqual({
       channel: 'repository.forgetPassword',
       params: { repository: '/srv/backup/repo' },
     });
     expect(store.getState().changes.password.notice).toContain('No password is remembered');
+  });
+
+  it('reads whether a password is remembered on load, and again after remember, forget and a new file', async () => {
+    const helper = settingsHelper({ ...sampleSettings, passwordFile: null }, { keychain: true });
+    const { store, calls } = await loaded(helper);
+    const status = () => {
+      const loadable = store.getState().passwordStatus;
+      return loadable.status === 'ready' ? loadable.value : null;
+    };
+    expect(status()).toMatchObject({ remembered: false, source: 'none', scheduledSource: 'none' });
+
+    expect(await store.getState().rememberPassword('s3cret')).toBe(true);
+    expect(calls.at(-1)?.channel).toBe('repository.passwordStatus');
+    expect(status()).toMatchObject({ remembered: true, source: 'keychain', scheduledSource: 'none' });
+    // The status holds no password, and neither does anything else in the store.
+    expect(JSON.stringify(store.getState())).not.toContain('s3cret');
+
+    store.getState().setPasswordFileInput('/etc/backup-manager/password');
+    expect(await store.getState().savePasswordFile()).toBe(true);
+    expect(status()).toMatchObject({ remembered: true, scheduledSource: 'password-file' });
+
+    expect(await store.getState().forgetPassword()).toBe(true);
+    expect(status()).toMatchObject({ remembered: false, source: 'password-file' });
+
+    // A new repository has nothing remembered.
+    await store.getState().rememberPassword('s3cret');
+    store.getState().setRepositoryInput('/mnt/other/repo');
+    expect(await store.getState().saveRepository()).toBe(true);
+    expect(status()).toMatchObject({ repository: '/mnt/other/repo', remembered: false });
+  });
+
+  it('keeps a status that could not be read with its code, and the settings still show', async () => {
+    const api = fakeApi({
+      'settings.get': () => ({ ok: true, value: { settings: sampleSettings } }),
+      'schedule.get': () => ({ ok: true, value: { schedules: sampleSchedules } }),
+      'repository.passwordStatus': () => ({
+        ok: false,
+        code: 'SECRETS_CORRUPT',
+        message: 'The file of remembered passwords is damaged.',
+      }),
+    }).api;
+    const store = createSettingsStore(api);
+    await store.getState().load();
+    expect(store.getState().settings.status).toBe('ready');
+    expect(store.getState().passwordStatus).toEqual({
+      status: 'error',
+      code: 'SECRETS_CORRUPT',
+      message: 'The file of remembered passwords is damaged.',
+    });
   });
 
   it('saves retention rules or keep-everything, and refuses bad numbers in the form', async () => {

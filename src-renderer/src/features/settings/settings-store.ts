@@ -1,10 +1,12 @@
 /**
  * The Settings screen's state and requests: the helper's settings (`settings.get`/`settings.set`: repository,
  * password file, retention), the schedules for a read-only summary (`schedule.get`), and the remembered password
- * (`repository.rememberPassword`/`forgetPassword`, kept by main, never by this page). Each change keeps its own
- * refusal, shown next to the control that asked for it. One store per mounted screen; components only read it.
+ * (`repository.rememberPassword`/`forgetPassword`, kept by main, never by this page) with whether one is remembered
+ * and where sessions get theirs (`repository.passwordStatus`, read again after every change that alters it). Each
+ * change keeps its own refusal, shown next to the control that asked for it. One store per mounted screen;
+ * components only read it.
  */
-import type { BackupManagerApi, ErrorCode, HelperSettings, ScheduleState } from '@contract';
+import type { BackupManagerApi, ErrorCode, HelperSettings, PasswordStatus, ScheduleState } from '@contract';
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import {
@@ -43,6 +45,8 @@ export type ChangeId = 'repository' | 'passwordFile' | 'password' | 'retention';
 export interface SettingsStoreState {
   settings: Loadable<HelperSettings>;
   schedules: Loadable<ScheduleState[]>;
+  /** Whether a password is remembered for the repository, and where sessions get it; never the password. */
+  passwordStatus: Loadable<PasswordStatus>;
   repositoryInput: string;
   passwordFileInput: string;
   retentionForm: RetentionForm;
@@ -73,6 +77,7 @@ export type SettingsStore = SettingsStoreState & SettingsActions;
 export const initialSettingsState: SettingsStoreState = {
   settings: { status: 'loading' },
   schedules: { status: 'loading' },
+  passwordStatus: { status: 'loading' },
   repositoryInput: '',
   passwordFileInput: '',
   retentionForm: emptyRetentionForm,
@@ -93,6 +98,16 @@ export function createSettingsStore(api: BackupManagerApi) {
         keepEverything: retention === null,
         retentionProblems: {},
       });
+
+    /** The status follows the repository, the password file and every remember or forget. */
+    const readPasswordStatus = async (): Promise<void> => {
+      const result = await api.invoke('repository.passwordStatus', {});
+      set({
+        passwordStatus: result.ok
+          ? { status: 'ready', value: result.value }
+          : { status: 'error', code: result.code, message: result.message },
+      });
+    };
 
     const currentRepository = (): string | null => {
       const settings = get().settings;
@@ -124,6 +139,7 @@ export function createSettingsStore(api: BackupManagerApi) {
         const [settings, schedules] = await Promise.all([
           api.invoke('settings.get', {}),
           api.invoke('schedule.get', {}),
+          readPasswordStatus(),
         ]);
         set({
           settings: settings.ok
@@ -152,7 +168,10 @@ export function createSettingsStore(api: BackupManagerApi) {
           { repository: checked.path },
           (s) => `Sessions now write to ${s.repository}.`,
         );
-        if (saved) set({ repositoryInput: '' });
+        if (saved) {
+          set({ repositoryInput: '' });
+          await readPasswordStatus();
+        }
         return saved !== null;
       },
 
@@ -172,7 +191,10 @@ export function createSettingsStore(api: BackupManagerApi) {
           { passwordFile: checked.path },
           (s) => `The helper now reads the password from ${s.passwordFile}.`,
         );
-        if (saved) set({ passwordFileInput: '' });
+        if (saved) {
+          set({ passwordFileInput: '' });
+          await readPasswordStatus();
+        }
         return saved !== null;
       },
 
@@ -191,6 +213,7 @@ export function createSettingsStore(api: BackupManagerApi) {
         patchChange('password', { saving: true, problem: null, refusal: null, notice: null });
         const result = await api.invoke('repository.rememberPassword', { repository, password });
         set({ passwordPending: null });
+        await readPasswordStatus();
         if (!result.ok) {
           patchChange('password', { saving: false, refusal: { code: result.code, message: result.message } });
           return false;
@@ -209,6 +232,7 @@ export function createSettingsStore(api: BackupManagerApi) {
         patchChange('password', { saving: true, problem: null, refusal: null, notice: null });
         const result = await api.invoke('repository.forgetPassword', { repository });
         set({ passwordPending: null });
+        await readPasswordStatus();
         if (!result.ok) {
           patchChange('password', { saving: false, refusal: { code: result.code, message: result.message } });
           return false;

@@ -4,6 +4,7 @@ import {
   checkRetention,
   describeRetention,
   emptyRetentionForm,
+  passwordStatusView,
   retentionToForm,
 } from './settings-text';
 
@@ -53,5 +54,52 @@ describe('settings text', () => {
     expect(describeRetention({ keepLast: 1, keepDaily: 7, keepWeekly: 4, keepMonthly: 6 })).toBe(
       'Keeps the last 1 snapshot, 7 daily, 4 weekly, 6 monthly.',
     );
+  });
+
+  it('words the password status: remembered or not, usable or not, and where each kind of session gets it', () => {
+    const base = {
+      repository: '/srv/repo',
+      remembered: true,
+      source: 'keychain' as const,
+      scheduledSource: 'none' as const,
+      passwordFile: null,
+      keychain: { available: true, reason: null },
+    };
+    expect(passwordStatusView(base)).toEqual({
+      headline: 'A password is remembered for this repository (never shown).',
+      tone: 'ok',
+      sessions: 'Sessions you start here are handed the remembered password.',
+      scheduled: 'Scheduled sessions have no password: set a password file for them.',
+    });
+    // Remembered, but the keychain is locked: it cannot be used, and the start falls back to the file.
+    const locked = passwordStatusView({
+      ...base,
+      source: 'password-file',
+      scheduledSource: 'password-file',
+      passwordFile: '/etc/bm/pw',
+      keychain: { available: false, reason: 'the login keyring is locked' },
+    });
+    expect(locked.tone).toBe('warn');
+    expect(locked.headline).toContain('cannot be used now: the login keyring is locked');
+    expect(locked.sessions).toBe("Sessions you start here use the helper's password file (/etc/bm/pw).");
+    expect(locked.scheduled).toBe("Scheduled sessions read the helper's password file.");
+    // Nothing anywhere.
+    const nothing = passwordStatusView({ ...base, remembered: false, source: 'none' });
+    expect(nothing.headline).toBe('No password remembered for this repository.');
+    expect(nothing.tone).toBe('warn');
+    expect(nothing.sessions).toContain('have no password');
+    expect(
+      passwordStatusView({ ...base, repository: null, remembered: false, source: 'none' }).headline,
+    ).toBe('No password remembered: no repository is set yet.');
+    // Console mode with a password file: nothing remembered, and that is fine.
+    const console = passwordStatusView({
+      ...base,
+      remembered: false,
+      source: 'password-file',
+      scheduledSource: 'password-file',
+      passwordFile: '/etc/bm/pw',
+      keychain: { available: false, reason: 'console mode' },
+    });
+    expect(console).toMatchObject({ headline: 'No password remembered for this repository.', tone: 'ok' });
   });
 });

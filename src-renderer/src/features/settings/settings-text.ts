@@ -2,7 +2,7 @@
  * Settings: the checks made in the form before asking the helper, and the words the screen shows, kept out of the
  * components so they stay presentational.
  */
-import type { ErrorCode, HelperSettings } from '@contract';
+import type { ErrorCode, HelperSettings, PasswordStatus } from '@contract';
 
 export type Retention = NonNullable<HelperSettings['retention']>;
 export type RetentionKey = keyof Retention;
@@ -108,4 +108,40 @@ export function refusalExplanation(code: ErrorCode | string): string {
     default:
       return 'Nothing was changed.';
   }
+}
+
+export interface PasswordStatusView {
+  /** Whether a password is remembered: the sentence the section leads with. */
+  headline: string;
+  /** `warn`: a session would find no password, or the remembered one cannot be used now. */
+  tone: 'ok' | 'warn';
+  /** Where sessions started here get the password. */
+  sessions: string;
+  /** Where scheduled sessions get it. */
+  scheduled: string;
+}
+
+/** What the Settings screen says about the repository password; it never has the password to show. */
+export function passwordStatusView(status: PasswordStatus): PasswordStatusView {
+  const unusable = status.remembered && !status.keychain.available;
+  const headline =
+    status.repository === null
+      ? 'No password remembered: no repository is set yet.'
+      : !status.remembered
+        ? 'No password remembered for this repository.'
+        : unusable
+          ? `A password is remembered for this repository (never shown), but it cannot be used now: ${status.keychain.reason ?? 'the keychain is unavailable'}`
+          : 'A password is remembered for this repository (never shown).';
+  const sessions =
+    status.source === 'keychain'
+      ? 'Sessions you start here are handed the remembered password.'
+      : status.source === 'password-file'
+        ? `Sessions you start here use the helper's password file${status.passwordFile ? ` (${status.passwordFile})` : ''}.`
+        : 'Sessions you start here have no password: remember it here or set a password file.';
+  const scheduled =
+    status.scheduledSource === 'password-file'
+      ? "Scheduled sessions read the helper's password file."
+      : 'Scheduled sessions have no password: set a password file for them.';
+  const tone = unusable || status.source === 'none' ? 'warn' : 'ok';
+  return { headline, tone, sessions, scheduled };
 }

@@ -17,7 +17,7 @@ export function SettingsUnavailable({
   const helperDown = failure.code === 'HELPER_UNAVAILABLE' && helper !== null && helper.state !== 'connected';
   return (
     <section
-      className="card settings-unavailable"
+      className="card edge edge-error settings-unavailable"
       aria-labelledby="settings-unavailable-title"
       data-testid="settings-unavailable"
     >
@@ -26,7 +26,7 @@ export function SettingsUnavailable({
         The repository, the password file and the retention are kept by the helper service, and it did not
         answer.
       </p>
-      <div className="settings-refusal" role="alert" data-code={failure.code}>
+      <div className="callout callout-error" role="alert" data-code={failure.code}>
         <p>
           <strong>{failure.code}</strong> {helperDown ? helper.detail : failure.message}
         </p>
@@ -36,7 +36,7 @@ export function SettingsUnavailable({
           <strong>What to do:</strong> {helper.action}
         </p>
       )}
-      <button type="button" className="settings-button" onClick={onRetry}>
+      <button type="button" className="button" onClick={onRetry}>
         Try again
       </button>
     </section>

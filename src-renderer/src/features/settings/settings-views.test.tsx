@@ -1,4 +1,4 @@
-import type { HelperStatus } from '@contract';
+import type { HelperStatus, PasswordStatus } from '@contract';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { createAppStore } from '../../store/app-store';
@@ -50,7 +50,7 @@ describe('settings screen', () => {
     expect(html).toMatch(/data-testid="current-password-file"[^>]*>\/etc\/backup-manager\/password</);
     expect(html).toContain('Keeps 7 daily, 4 weekly.');
     expect(html).toContain('not pruned');
-    expect(html).toMatch(/<th scope="row">System state<\/th><td><span class="badge settings-badge-on">On</);
+    expect(html).toMatch(/<th scope="row">System state<\/th><td><span class="badge badge-ok">On</);
     expect(html).toContain('Daily at 02:30');
     expect(html).toMatch(/>Off</);
     expect(html).toContain('href="#/data-sources"');
@@ -76,6 +76,7 @@ describe('settings sections', () => {
       <PasswordSection
         mode="console"
         repository="/srv/repo"
+        status={{ status: 'loading' }}
         pending={null}
         change={{
           ...idleChange,
@@ -93,6 +94,61 @@ describe('settings sections', () => {
     expect(html).toContain('console mode keeps no passwords');
     expect(html).toContain('What to do instead:');
     expect(html).toContain('aria-describedby="password-refusal"');
+  });
+
+  it('says whether a password is remembered, never showing one, and where sessions get it', () => {
+    const section = (status: PasswordStatus) =>
+      renderToStaticMarkup(
+        <PasswordSection
+          mode="electron"
+          repository="/srv/repo"
+          status={{ status: 'ready', value: status }}
+          pending={null}
+          change={idleChange}
+          onRemember={noop}
+          onForget={noop}
+        />,
+      );
+    const remembered = section({
+      repository: '/srv/repo',
+      remembered: true,
+      source: 'keychain',
+      scheduledSource: 'password-file',
+      passwordFile: '/etc/backup-manager/password',
+      keychain: { available: true, reason: null },
+    });
+    expect(remembered).toMatch(/data-testid="password-status" data-remembered="true" data-source="keychain"/);
+    expect(remembered).toContain('A password is remembered for this repository (never shown).');
+    expect(remembered).toContain('Sessions you start here are handed the remembered password.');
+    expect(remembered).toContain('Scheduled sessions read the helper&#x27;s password file.');
+    expect(remembered).toMatch(/<input id="settings-password-input"[^>]*value=""/);
+
+    const none = section({
+      repository: '/srv/repo',
+      remembered: false,
+      source: 'none',
+      scheduledSource: 'none',
+      passwordFile: null,
+      keychain: { available: true, reason: null },
+    });
+    expect(none).toContain('No password remembered for this repository.');
+    expect(none).toContain('edge-warn');
+    expect(none).toContain('Scheduled sessions have no password: set a password file for them.');
+  });
+
+  it('says so when the status could not be read', () => {
+    const html = renderToStaticMarkup(
+      <PasswordSection
+        mode="electron"
+        repository="/srv/repo"
+        status={{ status: 'error', code: 'SECRETS_CORRUPT', message: 'damaged' }}
+        pending={null}
+        change={idleChange}
+        onRemember={noop}
+        onForget={noop}
+      />,
+    );
+    expect(html).toContain('Whether a password is remembered could not be read (SECRETS_CORRUPT): damaged');
   });
 
   it('shows a password-file refusal beside the field with its code and message', () => {

@@ -2,6 +2,7 @@
 import type {
   BackupManagerApi,
   HelperSettings,
+  PasswordStatus,
   RequestChannel,
   RequestParams,
   RequestResult,
@@ -54,9 +55,31 @@ export function fakeApi(handlers: Partial<Record<RequestChannel, Handler>>) {
   return { api, calls };
 }
 
-/** A helper that keeps settings like the real one: refuses a password file it cannot trust. */
-export function settingsHelper(initial: HelperSettings = sampleSettings) {
+/**
+ * A helper and main that keep settings like the real ones: the helper refuses a password file it cannot trust;
+ * main remembers passwords only with a keychain (`keychain: true`, the desktop app) and reports the status from
+ * what it remembered.
+ */
+export function settingsHelper(
+  initial: HelperSettings = sampleSettings,
+  options: { keychain?: boolean } = {},
+) {
   let settings = { ...initial };
+  const remembered = new Set<string>();
+  const status = (): PasswordStatus => {
+    const has = settings.repository !== null && remembered.has(settings.repository);
+    const file = settings.passwordFile === null ? 'none' : 'password-file';
+    return {
+      repository: settings.repository,
+      remembered: has,
+      source: has ? 'keychain' : file,
+      scheduledSource: file,
+      passwordFile: settings.passwordFile,
+      keychain: options.keychain
+        ? { available: true, reason: null }
+        : { available: false, reason: 'console mode keeps no passwords' },
+    };
+  };
   return fakeApi({
     'settings.get': () => ({ ok: true, value: { settings } }),
     'schedule.get': () => ({ ok: true, value: { schedules: sampleSchedules } }),
@@ -73,11 +96,20 @@ export function settingsHelper(initial: HelperSettings = sampleSettings) {
       };
       return { ok: true, value: { settings } };
     }) as Handler,
-    'repository.rememberPassword': () => ({
-      ok: false,
-      code: 'SECRETS_UNAVAILABLE',
-      message: 'This Backup Manager (console mode) does not keep repository passwords.',
-    }),
-    'repository.forgetPassword': () => ({ ok: true, value: { forgotten: true } }),
+    'repository.rememberPassword': ((params: { repository: string }) => {
+      if (!options.keychain)
+        return {
+          ok: false,
+          code: 'SECRETS_UNAVAILABLE',
+          message: 'This Backup Manager (console mode) does not keep repository passwords.',
+        };
+      remembered.add(params.repository);
+      return { ok: true, value: { remembered: true } };
+    }) as Handler,
+    'repository.forgetPassword': ((params: { repository: string }) => {
+      remembered.delete(params.repository);
+      return { ok: true, value: { forgotten: true } };
+    }) as Handler,
+    'repository.passwordStatus': () => ({ ok: true, value: status() }),
   });
 }

@@ -12,6 +12,7 @@ import {
   useSnapshotLocation,
 } from './snapshot-location-store';
 import { freeSpaceView } from './snapshot-location-text';
+import './snapshot-location.css';
 
 const statusIcon = { pass: '✓', warn: '!', fail: '✕' } as const;
 
@@ -33,18 +34,13 @@ export function FreeSpaceWarning({
 
   if (error) {
     return (
-      <section
-        className="card snapshot-location-warning snapshot-location-warning-fail"
-        aria-labelledby="free-space-title"
-      >
+      <section className="card edge edge-fail" aria-labelledby="free-space-title">
         <h3 id="free-space-title">Free space for the snapshot</h3>
         <p data-testid="free-space-status">
-          <span className="badge snapshot-location-status snapshot-location-status-fail">
-            Could not check
-          </span>
+          <span className="status-badge tone-fail">Could not check</span>
         </p>
         <RefusalMessage failure={error} id="free-space-error" kind="error" />
-        <button type="button" className="snapshot-location-button" onClick={() => void recheck()}>
+        <button type="button" className="button" onClick={() => void recheck()}>
           Check again
         </button>
       </section>
@@ -52,7 +48,7 @@ export function FreeSpaceWarning({
   }
   if (!preflight) {
     return (
-      <section className="card snapshot-location-warning" aria-labelledby="free-space-title" aria-busy="true">
+      <section className="card edge" aria-labelledby="free-space-title" aria-busy="true">
         <h3 id="free-space-title">Free space for the snapshot</h3>
         <p className="muted" role="status">
           {loading ? 'Checking the free space on the snapshot location…' : 'Not checked yet.'}
@@ -64,7 +60,7 @@ export function FreeSpaceWarning({
   if (view.status === 'pass' && !showWhenPassing) return null;
   return (
     <section
-      className={`card snapshot-location-warning snapshot-location-warning-${view.status}`}
+      className={`card edge edge-${view.status}`}
       aria-labelledby="free-space-title"
       data-testid="free-space-warning"
       data-status={view.status}
@@ -72,10 +68,7 @@ export function FreeSpaceWarning({
     >
       <div className="snapshot-location-warning-head">
         <h3 id="free-space-title">Free space for the snapshot</h3>
-        <span
-          className={`badge snapshot-location-status snapshot-location-status-${view.status}`}
-          data-testid="free-space-status"
-        >
+        <span className={`status-badge tone-${view.status}`} data-testid="free-space-status">
           <span aria-hidden="true">{statusIcon[view.status]} </span>
           {view.label}
         </span>
@@ -90,10 +83,10 @@ export function FreeSpaceWarning({
         ))}
       </dl>
       {view.fix && (
-        <div className="snapshot-location-fix">
+        <div className="toolbar snapshot-location-fix">
           <button
             type="button"
-            className="snapshot-location-button snapshot-location-button-primary"
+            className="button button-primary"
             data-testid="free-space-fix"
             aria-describedby="free-space-fix-detail"
             onClick={() => void moveToSuggested()}
@@ -108,13 +101,8 @@ export function FreeSpaceWarning({
       )}
       {view.advice && <p className="muted">What to do: {view.advice}</p>}
       {refusal && <RefusalMessage failure={refusal} id="free-space-fix-refusal" />}
-      <div className="snapshot-location-actions">
-        <button
-          type="button"
-          className="snapshot-location-button"
-          onClick={() => void recheck()}
-          aria-disabled={loading}
-        >
+      <div className="toolbar snapshot-location-actions">
+        <button type="button" className="button" onClick={() => void recheck()} aria-disabled={loading}>
           {loading ? 'Checking…' : 'Check again'}
         </button>
       </div>

@@ -26,10 +26,10 @@ export function LocationChooser(props: LocationChooserProps) {
     <div className="snapshot-location-chooser">
       <form className="snapshot-location-path-form" onSubmit={submit} aria-label="Choose a folder">
         <label htmlFor="snapshot-location-path">Or any folder on a local drive</label>
-        <div className="snapshot-location-path-row">
+        <div className="toolbar">
           <input
             id="snapshot-location-path"
-            className="snapshot-location-input mono"
+            className="input input-grow mono"
             type="text"
             spellCheck={false}
             autoComplete="off"
@@ -39,7 +39,7 @@ export function LocationChooser(props: LocationChooserProps) {
             aria-describedby={`snapshot-location-path-hint${pathRefusal ? ' path-refusal' : ''}`}
             onChange={(event) => props.onPathInput(event.target.value)}
           />
-          <button type="submit" className="snapshot-location-button" aria-disabled={pending !== null}>
+          <button type="submit" className="button" aria-disabled={pending !== null}>
             {pending === 'path' ? 'Checking…' : 'Use this folder'}
           </button>
         </div>
@@ -49,10 +49,10 @@ export function LocationChooser(props: LocationChooserProps) {
         </p>
         {pathRefusal && <RefusalMessage failure={pathRefusal} id="path-refusal" />}
       </form>
-      <div className="snapshot-location-default-row">
+      <div className="toolbar">
         <button
           type="button"
-          className="snapshot-location-button"
+          className="button"
           data-testid="back-to-default"
           aria-disabled={pending !== null || isDefault}
           aria-describedby={defaultRefusal ? 'default-refusal' : 'snapshot-location-default-hint'}

@@ -15,7 +15,13 @@ export function RefusalMessage({
   kind?: 'refusal' | 'error';
 }) {
   return (
-    <div className="snapshot-location-refusal" role="alert" id={id} data-testid={id} data-code={failure.code}>
+    <div
+      className="callout callout-error snapshot-location-refusal"
+      role="alert"
+      id={id}
+      data-testid={id}
+      data-code={failure.code}
+    >
       {kind === 'refusal' ? (
         <>
           <p>

@@ -19,7 +19,7 @@ export function SnapshotDrivesTable({ drives, current, pending, refusal, onUse }
   if (drives.length === 0)
     return <p className="muted">The helper found no writable local drive to keep snapshots on.</p>;
   return (
-    <div className="snapshot-location-table-wrap">
+    <div className="table-wrap">
       <table className="table snapshot-location-drives">
         <caption>Local drives that can hold the snapshot location</caption>
         <thead>
@@ -35,7 +35,7 @@ export function SnapshotDrivesTable({ drives, current, pending, refusal, onUse }
             </th>
             <th scope="col">Snapshots can live here</th>
             <th scope="col">
-              <span className="snapshot-location-visually-hidden">Action</span>
+              <span className="sr-only">Action</span>
             </th>
           </tr>
         </thead>
@@ -88,7 +88,7 @@ function DriveRows({
         <td>
           <span className="mono">{drive.mountPoint}</span>
           {drive.isSystemDrive && <span className="badge badge-info">System disk</span>}
-          {inUse && <span className="badge snapshot-location-badge-current">In use</span>}
+          {inUse && <span className="badge badge-accent">In use</span>}
         </td>
         <td className="mono">{drive.device}</td>
         <td>{drive.fsType}</td>
@@ -109,7 +109,7 @@ function DriveRows({
           ) : (
             <button
               type="button"
-              className="snapshot-location-button"
+              className="button"
               aria-label={`Use ${drive.mountPoint} for snapshots`}
               aria-describedby={refusal ? refusalId : undefined}
               aria-disabled={anyBusy}

@@ -13,6 +13,7 @@ import {
   type SnapshotLocationStoreApi,
   useSnapshotLocation,
 } from './snapshot-location-store';
+import './snapshot-location.css';
 
 export function SnapshotLocationScreen() {
   const api = useApi();
@@ -45,7 +46,7 @@ export function SnapshotLocationView({ store }: { store: SnapshotLocationStoreAp
         ) : error ? (
           <HelperUnavailable store={store} />
         ) : (
-          <p className="muted snapshot-location-placeholder" role="status">
+          <p className="muted placeholder snapshot-location-placeholder" role="status">
             Reading the snapshot location from the helper service…
           </p>
         )}
@@ -88,7 +89,7 @@ function ChooseLocation({ store }: { store: SnapshotLocationStoreApi }) {
         onSubmitPath={() => void actions.chooseTypedPath()}
         onBackToDefault={() => void actions.choose('default', null)}
       />
-      <p className="snapshot-location-notice" role="status" data-testid="location-notice">
+      <p className="notice snapshot-location-notice" role="status" data-testid="location-notice">
         {notice}
       </p>
     </section>
@@ -111,7 +112,7 @@ function HelperUnavailable({ store }: { store: SnapshotLocationStoreApi }) {
       {helper?.action && !error.message.includes(helper.action) && <p>What to do: {helper.action}</p>}
       <button
         type="button"
-        className="snapshot-location-button"
+        className="button"
         aria-disabled={loading}
         onClick={() => void store.getState().load()}
       >

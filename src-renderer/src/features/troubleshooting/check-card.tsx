@@ -5,8 +5,8 @@ import { checkAnchor, checkIntro, fixSteps, showsCode, statusPresentation } from
 export function CheckStatusBadge({ check }: { check: Pick<PreflightCheck, 'status' | 'code'> }) {
   const status = statusPresentation(check);
   return (
-    <span className={`troubleshooting-status troubleshooting-tone-${status.tone}`} data-status={check.status}>
-      <span className="troubleshooting-status-icon" aria-hidden="true">
+    <span className={`status-badge status-badge-icon tone-${status.tone}`} data-status={check.status}>
+      <span className="status-icon" aria-hidden="true">
         {status.icon}
       </span>
       {status.label}
@@ -24,7 +24,7 @@ export function CheckCard({ check, highlighted }: { check: PreflightCheck; highl
       tabIndex={-1}
       aria-labelledby={`${anchor}-title`}
       data-check={check.id}
-      className={`card troubleshooting-check troubleshooting-check-${check.status}${highlighted ? ' troubleshooting-check-linked' : ''}`}
+      className={`card edge edge-${check.status} troubleshooting-check${highlighted ? ' troubleshooting-check-linked' : ''}`}
     >
       <header className="troubleshooting-check-header">
         <h4 id={`${anchor}-title`}>{check.title}</h4>

@@ -22,7 +22,7 @@ export function ChecksOverview({ result, checkedAt, running, onRun, onShow }: Ch
         </h3>
         <button
           type="button"
-          className="troubleshooting-button troubleshooting-button-primary troubleshooting-run"
+          className="button button-primary troubleshooting-run"
           aria-disabled={running}
           onClick={() => {
             if (!running) onRun();
@@ -42,7 +42,7 @@ export function ChecksOverview({ result, checkedAt, running, onRun, onShow }: Ch
         <ul className="troubleshooting-attention" aria-label="Checks that need attention">
           {summary.attention.map((check) => (
             <li key={check.id} className="troubleshooting-attention-item">
-              <button type="button" className="troubleshooting-link-button" onClick={() => onShow(check.id)}>
+              <button type="button" className="button-link" onClick={() => onShow(check.id)}>
                 {check.title}
               </button>{' '}
               <CheckStatusBadge check={check} />

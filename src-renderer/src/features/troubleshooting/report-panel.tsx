@@ -42,10 +42,10 @@ export function ReportPanel({ report, onExport, onCopy }: ReportPanelProps) {
         Everything on this page, plus this machine's snapshot provider and System state components, in one
         report for the help desk. It holds no passwords or keys.
       </p>
-      <div className="troubleshooting-actions">
+      <div className="toolbar troubleshooting-actions">
         <button
           type="button"
-          className="troubleshooting-button"
+          className="button"
           aria-disabled={working}
           onClick={() => {
             if (!working) onExport();
@@ -55,7 +55,7 @@ export function ReportPanel({ report, onExport, onCopy }: ReportPanelProps) {
         </button>
         <button
           type="button"
-          className="troubleshooting-button"
+          className="button"
           aria-disabled={working}
           onClick={() => {
             if (!working) onCopy();
@@ -65,7 +65,7 @@ export function ReportPanel({ report, onExport, onCopy }: ReportPanelProps) {
         </button>
       </div>
       <p
-        className={`small troubleshooting-report-status${report.status === 'error' ? ' troubleshooting-tone-error' : ''}`}
+        className={`small troubleshooting-report-status${report.status === 'error' ? ' tone-error' : ''}`}
         role="status"
         data-testid="troubleshooting-report-status"
       >

@@ -10,6 +10,7 @@ import { downloadTextFile } from './report-file';
 import { ReportPanel } from './report-panel';
 import { createTroubleshootingStore } from './troubleshooting-store';
 import { showCheck, useFocusLinkedCheck, useLinkedCheck } from './use-linked-check';
+import './troubleshooting.css';
 
 /** The checklist of this machine with evidence and fixes, and the diagnostic report for the help desk. */
 export function TroubleshootingScreen() {
