@@ -6,6 +6,7 @@
  */
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import { z } from 'zod';
+import { restoreRequests } from './restore-protocol';
 import {
   type HelperSettings,
   helperSettingsSchema,
@@ -38,8 +39,11 @@ export function defaultHelperSocketPath(platform: NodeJS.Platform): string {
 /**
  * Bumped on every incompatible change; `initialize` refuses a client speaking another version.
  * 2: System state requests (components, preflight, snapshot location, diagnostic report).
+ * 3: the restore wizard (restore-protocol.ts: restore/open … restore/test, the test-restore schedule, and the
+ *    restore/changed notification); session summaries carry `interruptions` and `errors`, and their `stats` from
+ *    the end of the backup phase on.
  */
-export const helperProtocolVersion = 2;
+export const helperProtocolVersion = 3;
 
 /** Application error codes (JSON-RPC reserves -32768…-32000). The string code travels in `error.data.code`. */
 export const HelperErrorCodes = {
@@ -312,6 +316,7 @@ export const helperRequests = [
   SnapshotLocationGetRequest,
   SnapshotLocationSetRequest,
   DiagnosticReportRequest,
+  ...restoreRequests,
 ] as const;
 
 export type HelperRequest = (typeof helperRequests)[number];

@@ -15,6 +15,7 @@ import type {
   RestoreRepositoryInfo,
   RestoreSessionEntry,
 } from './restore-model';
+import { type ScheduleSpec, scheduleSpecSchema } from './session-model';
 
 const absolutePath = z
   .string()
@@ -189,6 +190,39 @@ export namespace RestoreTestRequest {
   export const type = new RequestType<z.infer<typeof params>, { job: RestoreJob }, HelperErrorData>(method);
 }
 
+/** The test restore's schedule, when it runs next, and the outcome of the last test restore (scheduled or not). */
+export interface RestoreTestScheduleState {
+  spec: ScheduleSpec;
+  nextRunAt: string | null;
+  /** The due time of the last scheduled run (null: never ran on schedule). */
+  lastRunAt: string | null;
+  /** The last test restore of any trigger, kept across helper restarts (from its report on disk). */
+  lastJob: RestoreJob | null;
+}
+
+/** The test restore's schedule (it restores this machine's latest System state session from the settings' repository). */
+export namespace RestoreTestScheduleGetRequest {
+  export const method = 'restore/test-schedule/get' as const;
+  export const params = z.object({}).strict();
+  export const type = new RequestType<
+    z.infer<typeof params>,
+    { schedule: RestoreTestScheduleState },
+    HelperErrorData
+  >(method);
+}
+
+export const restoreTestScheduleSetParamsSchema = z.object({ spec: scheduleSpecSchema }).strict();
+/** Sets the test restore's schedule (`off` stops it); due times before now never run. */
+export namespace RestoreTestScheduleSetRequest {
+  export const method = 'restore/test-schedule/set' as const;
+  export const params = restoreTestScheduleSetParamsSchema;
+  export const type = new RequestType<
+    z.infer<typeof params>,
+    { schedule: RestoreTestScheduleState },
+    HelperErrorData
+  >(method);
+}
+
 /** A restore job changed phase, progressed (at most 10 per second) or ended. */
 export namespace RestoreChangedNotification {
   export const method = 'restore/changed' as const;
@@ -210,4 +244,6 @@ export const restoreRequests = [
   RestoreBootRepairRequest,
   RestoreRollbackRequest,
   RestoreTestRequest,
+  RestoreTestScheduleGetRequest,
+  RestoreTestScheduleSetRequest,
 ] as const;

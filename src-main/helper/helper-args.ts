@@ -1,7 +1,8 @@
 /**
  * The helper's command line: `backup-manager-helper [--socket PATH] [--state-dir DIR] [--group NAME]
- * [--test-mode] [--restart-delay-scale X] [--workers N]`. Defaults are the installed service's: the root-owned
- * socket the packages' unit and the app agree on, and the state directory systemd creates for it.
+ * [--test-mode] [--restart-delay-scale X] [--workers N] [--system-root DIR]`. Defaults are the installed
+ * service's: the root-owned socket the packages' unit and the app agree on, and the state directory systemd
+ * creates for it.
  */
 import path from 'node:path';
 import { defaultHelperSocketPath } from '../helper-protocol/protocol';
@@ -19,6 +20,11 @@ export interface HelperArgs {
   /** Multiplies every automatic-restart delay (tests use tiny values instead of minutes). */
   restartDelayScale: number;
   workers: number | undefined;
+  /**
+   * The root that restores "to this system" write to and their rollback backups read from: `/`, except in test
+   * mode, where tests point it at a sandbox folder so that applying and rolling back never touch the machine.
+   */
+  systemRoot: string;
 }
 
 export class HelperArgsError extends Error {
@@ -37,7 +43,8 @@ Options:
   --group NAME               members of this group may connect (default backup-manager)
   --test-mode                development/tests: run as the current user and accept only that user
   --restart-delay-scale X    multiply automatic-restart delays by X (tests)
-  --workers N                worker threads for backups (default: one per CPU)`;
+  --workers N                worker threads for backups (default: one per CPU)
+  --system-root DIR          test mode only: restores to "this system" write into DIR instead of /`;
 
 export function defaultStateDir(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string {
   if (platform === 'win32')
@@ -58,7 +65,9 @@ export function parseHelperArgs(
     testMode: false,
     restartDelayScale: 1,
     workers: undefined,
+    systemRoot: '/',
   };
+  let systemRootGiven = false;
   const valueAfter = (i: number, name: string): string => {
     const value = argv[i + 1];
     if (value === undefined || value.startsWith('--')) throw new HelperArgsError(`${name} needs a value`);
@@ -95,9 +104,16 @@ export function parseHelperArgs(
         args.workers = Number(value);
         break;
       }
+      case '--system-root':
+        args.systemRoot = path.resolve(valueAfter(i++, arg));
+        systemRootGiven = true;
+        break;
       default:
         throw new HelperArgsError(`unknown argument ${arg} (see --help)`);
     }
   }
+  // A real helper writing "this system" anywhere but / would leave the machine unchanged while reporting success.
+  if (systemRootGiven && !args.testMode)
+    throw new HelperArgsError('--system-root is for tests: it needs --test-mode');
   return args;
 }

@@ -6,8 +6,10 @@
  */
 import { chmod, mkdir } from 'node:fs/promises';
 import type net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { SessionChangedNotification, SessionProgressNotification } from '../helper-protocol/protocol';
+import { RestoreChangedNotification } from '../helper-protocol/restore-protocol';
 import type { LogLevel } from '../helper-protocol/session-model';
 import { ExecCommandRunner } from '../system-state/command-runner/exec-command-runner';
 import { BtrfsProvider } from '../system-state/snapshots/btrfs-provider';
@@ -18,8 +20,15 @@ import { SystemStateService } from '../system-state/system-state-service';
 import { currentBootId } from './boot-id';
 import type { HelperArgs } from './helper-args';
 import { createProtocolHandlers } from './protocol-handlers';
+import { RestoreJobRunner } from './restore/restore-job-runner';
+import { RestoreJobs, type RestoreJobsDeps } from './restore/restore-jobs';
+import { RestoreRepositories } from './restore/restore-repositories';
+import { failedTestStart, startTestRestore, type TestRestoreDeps } from './restore/restore-test';
+import { RestoreTestScheduler } from './restore/restore-test-scheduler';
+import type { RestoreHandlerDeps } from './restore-handlers';
 import { ScheduleStore } from './schedules/schedule-store';
 import { Scheduler } from './schedules/scheduler';
+import { AdminAuthorization } from './server/admin-authorization';
 import { createHelperServer, type HelperServer } from './server/helper-server';
 import type { HelperServerLog } from './server/helper-server-error';
 import { groupIdOf } from './server/peer-authorization';
@@ -81,6 +90,7 @@ export async function startHelper(
     env,
   });
   let server: HelperServer | null = null;
+  const passwords = new PasswordSource({ settings: () => settings.read(), env, testMode: args.testMode });
   const runner = new SessionRunner({
     journal,
     systemState,
@@ -92,7 +102,7 @@ export async function startHelper(
     },
     runner: commands,
     settings: () => settings.read(),
-    passwords: new PasswordSource({ settings: () => settings.read(), env, testMode: args.testMode }),
+    passwords,
     restartPolicy: defaultRestartPolicy({ scale: args.restartDelayScale }),
     notify: {
       changed: (session) => server?.broadcast(SessionChangedNotification.type, { session }),
@@ -113,11 +123,27 @@ export async function startHelper(
     log: (level: LogLevel, message: string) => logAt(log, level, `scheduler: ${message}`),
   });
 
+  const restore = composeRestore(args, {
+    notify: (job) => server?.broadcast(RestoreChangedNotification.type, { job }),
+    log,
+    commands,
+    here: () => systemState.manifest(),
+    settings: () => settings.read(),
+    password: () => passwords.resolve('restore-test'),
+  });
+
   const recovery = await runner.recover(await currentBootId());
   log.info(`recovery: ${JSON.stringify(recovery)}`);
 
   server = createHelperServer({
-    handlers: createProtocolHandlers({ runner, journal, scheduler, settings, systemState }),
+    handlers: createProtocolHandlers({
+      runner,
+      journal,
+      scheduler,
+      settings,
+      systemState,
+      restore: restore.handlers,
+    }),
     helperVersion: options.version,
     testMode: args.testMode,
     policy: {
@@ -142,6 +168,7 @@ export async function startHelper(
   }
   server.attach(listener);
   await scheduler.start();
+  await restore.testRestores.start();
   log.info(`listening on ${args.socketPath}${args.testMode ? ' (test mode: same-user clients only)' : ''}`);
 
   let stopping: Promise<void> | null = null;
@@ -150,6 +177,10 @@ export async function startHelper(
     stop() {
       stopping ??= (async () => {
         scheduler.stop();
+        restore.testRestores.stop();
+        // Restore jobs stop (their reports are written) and the opened repositories' keys leave memory.
+        await restore.jobs.closeAll();
+        restore.handlers.repositories.closeAll();
         // Sessions first (their waiters get SERVICE_STOPPED as an answer), then the connections, then the socket:
         // net.Server.close() waits for every open connection, so it comes last.
         await runner.close();
@@ -159,6 +190,78 @@ export async function startHelper(
       })();
       return stopping;
     },
+  };
+}
+
+/**
+ * The restore wizard's side of the helper: repository handles, restore jobs (announced to every connection as
+ * restore/changed), the runners, and the test restore with its schedule.
+ */
+function composeRestore(
+  args: HelperArgs,
+  options: {
+    notify: RestoreJobsDeps['notify'];
+    log: HelperServerLog;
+    commands: ExecCommandRunner;
+    here: RestoreHandlerDeps['here'];
+    settings: TestRestoreDeps['settings'];
+    password: TestRestoreDeps['password'];
+  },
+): { handlers: RestoreHandlerDeps; jobs: RestoreJobs; testRestores: RestoreTestScheduler } {
+  const { log } = options;
+  const hostname = () => os.hostname();
+  const administrators = new AdminAuthorization({
+    runner: options.commands,
+    testMode: args.testMode,
+    ownUid: process.getuid?.() ?? 0,
+  });
+  const repositories = new RestoreRepositories();
+  const jobs = new RestoreJobs({
+    stateDir: args.stateDir,
+    notify: options.notify,
+    log: (level, message) => logAt(log, level, message),
+  });
+  const runner = new RestoreJobRunner({
+    jobs,
+    repositories,
+    stateDir: args.stateDir,
+    systemRoot: args.systemRoot,
+    hostname,
+    here: options.here,
+    runner: options.commands,
+    workers: args.workers,
+  });
+  const testDeps: TestRestoreDeps = {
+    jobs,
+    repositories,
+    stateDir: args.stateDir,
+    hostname,
+    settings: options.settings,
+    password: options.password,
+    workers: args.workers,
+  };
+  const testRestores = new RestoreTestScheduler({
+    stateDir: args.stateDir,
+    jobs,
+    startTest: (params) => startTestRestore(testDeps, params),
+    recordFailure: async (error) =>
+      jobs.recordFailed(failedTestStart(testDeps, (await options.settings()).repository), error),
+    log: (level, message) => logAt(log, level, `test restore scheduler: ${message}`),
+  });
+  return {
+    handlers: {
+      repositories,
+      jobs,
+      runner,
+      rollback: { jobs, repositories, systemRoot: args.systemRoot, hostname, workers: args.workers },
+      testRestores,
+      hostname,
+      here: options.here,
+      commands: options.commands,
+      authorizeWrite: (peer, what) => administrators.require(peer, what),
+    },
+    jobs,
+    testRestores,
   };
 }
 

@@ -1,10 +1,11 @@
 /**
  * The helper's request handlers: each protocol method mapped onto the session runner, the journal, the scheduler,
- * the settings and System state (system-state-handlers.ts). Params arrive validated (helper-server.ts checks them against the protocol's zod schemas);
+ * the settings, System state (system-state-handlers.ts) and the restore wizard (restore-handlers.ts). Params arrive validated (helper-server.ts checks them against the protocol's zod schemas);
  * what is left here is what the schemas cannot know, such as whether a session exists.
  */
 import type { CancellationToken } from 'vscode-jsonrpc';
 import type { HelperSettings, SessionSummary } from '../helper-protocol/session-model';
+import { createRestoreHandlers, type RestoreHandlerDeps } from './restore-handlers';
 import type { Scheduler } from './schedules/scheduler';
 import type { HelperHandlers } from './server/handler-map';
 import type { SessionJournal } from './sessions/session-journal-types';
@@ -21,6 +22,8 @@ export interface ProtocolHandlerDeps {
   };
   /** Reads and writes its snapshot location through `settings` (settings/system-state-settings-view.ts). */
   systemState: SystemStateHandlerDeps['systemState'];
+  /** Repository handles, restore jobs, rollback and test restores (restore-handlers.ts). */
+  restore: RestoreHandlerDeps;
 }
 
 /** A request about a session the journal does not know. */
@@ -32,7 +35,7 @@ export class SessionNotFoundError extends Error {
 }
 
 export function createProtocolHandlers(deps: ProtocolHandlerDeps): HelperHandlers {
-  const { runner, journal, scheduler, settings, systemState } = deps;
+  const { runner, journal, scheduler, settings, systemState, restore } = deps;
   const summaryOf = (id: string): SessionSummary => {
     const session = journal.getSummary(id);
     if (session === null) throw new SessionNotFoundError(id);
@@ -73,6 +76,7 @@ export function createProtocolHandlers(deps: ProtocolHandlerDeps): HelperHandler
     'settings/get': async () => ({ settings: await settings.read() }),
     'settings/set': async (patch) => ({ settings: await settings.update(patch) }),
     ...createSystemStateHandlers({ systemState, settings }),
+    ...createRestoreHandlers(restore),
   };
 }
 

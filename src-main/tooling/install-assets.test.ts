@@ -323,6 +323,8 @@ describe('the systemd unit', () => {
   });
 });
 
+const restoreAction = 'org.backupmanager.restore';
+
 describe('the polkit policy and rules', () => {
   const policy = read(path.join(linuxDir, policyFile));
   const rules = read(path.join(linuxDir, rulesFile));
@@ -338,7 +340,8 @@ describe('the polkit policy and rules', () => {
 
   it('binds the action to `pkexec /usr/bin/backup-manager-helper service ...` and nothing broader', () => {
     const ids = [...policy.matchAll(/<action id="([^"]+)">/g)].map((m) => m[1]);
-    expect(ids).toEqual(['org.backupmanager.helper.manage']);
+    // The second is the one the helper asks pkcheck about before a restore writes (its own test reads this file).
+    expect(ids).toEqual(['org.backupmanager.helper.manage', restoreAction]);
     const annotations = Object.fromEntries(
       [...policy.matchAll(/<annotate key="([^"]+)">([^<]*)<\/annotate>/g)].map((m) => [m[1], m[2]]),
     );
@@ -346,8 +349,8 @@ describe('the polkit policy and rules', () => {
       'org.freedesktop.policykit.exec.path': wrapperLink,
       'org.freedesktop.policykit.exec.argv1': 'service',
     });
-    expect(elementTexts(policy, 'allow_active')).toEqual(['auth_admin_keep']);
-    expect(elementTexts(policy, 'allow_any')).toEqual(['auth_admin']);
+    expect(elementTexts(policy, 'allow_active')).toEqual(['auth_admin_keep', 'auth_admin_keep']);
+    expect(elementTexts(policy, 'allow_any')).toEqual(['auth_admin', 'auth_admin']);
   });
 
   it('the rules name only actions the policy or systemd declare, the unit and the group', () => {
@@ -355,7 +358,10 @@ describe('the polkit policy and rules', () => {
     const ruleIds = new Set(
       [...rules.matchAll(/'((?:org\.backupmanager|org\.freedesktop)\.[\w.-]+)'/g)].map((m) => m[1]),
     );
-    expect([...ruleIds].sort()).toEqual([...policyIds, 'org.freedesktop.systemd1.manage-units'].sort());
+    // The restore action is left to its admin-only defaults: no rule names it.
+    expect([...ruleIds].sort()).toEqual(
+      [...policyIds.filter((id) => id !== restoreAction), 'org.freedesktop.systemd1.manage-units'].sort(),
+    );
     expect(rules).toContain(`'${unitName}'`);
     expect(rules).toContain(`'${wrapperLink}'`);
     // polkit's JavaScript engine is ES5 (comments may say anything).
@@ -388,6 +394,7 @@ describe('the polkit policy and rules', () => {
     expect(ask(pkexec, { command_line: `${wrapperLink} service start --socket /tmp/x` }, member)).toBeNull();
     expect(ask(pkexec, { command_line: `${wrapperLink} service start` }, ['users'])).toBeNull();
     expect(ask('org.freedesktop.login1.reboot', {}, member)).toBeNull();
+    expect(ask(restoreAction, {}, member)).toBeNull();
   });
 });
 

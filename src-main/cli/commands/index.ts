@@ -12,6 +12,7 @@ import { keyCommands } from './key-commands';
 import { lsCommand } from './ls-command';
 import { pruneCommand } from './prune-command';
 import { restoreCommand } from './restore-command';
+import { restoreWizardCommands } from './restore-wizard-commands';
 import { scheduleCommands } from './schedule-commands';
 import { sessionCommands } from './session-commands';
 import { snapshotLocationCommands } from './snapshot-location-commands';
@@ -36,4 +37,5 @@ export const commands: readonly CliCommand[] = [
   ...sessionCommands,
   ...scheduleCommands,
   ...helperSettingsCommands,
+  ...restoreWizardCommands,
 ];

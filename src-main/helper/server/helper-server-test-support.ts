@@ -14,6 +14,7 @@ import {
 } from 'vscode-jsonrpc/node';
 import type { SessionSummary } from '../../helper-protocol/session-model';
 import type { SnapshotLocationState } from '../../helper-protocol/system-state-model';
+import { fakeRestoreHandlers } from '../restore/testing/fake-restore-handlers';
 import type { HelperHandlers, RequestContext } from './handler-map';
 import type { HelperServer } from './helper-server';
 import type { HelperServerLog } from './helper-server-error';
@@ -147,6 +148,7 @@ export function fakeHandlers(): { handlers: HelperHandlers; calls: FakeHandlerCa
       },
       text: 'Backup Manager — diagnostic report',
     }),
+    ...fakeRestoreHandlers(),
   };
   return { handlers, calls };
 }

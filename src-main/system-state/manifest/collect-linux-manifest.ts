@@ -3,7 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import type { CommandRunner } from '../command-runner/command-runner';
 import { describeResult, succeeded } from '../command-runner/command-runner';
-import { flattenDevices, parseLsblk } from '../platform/linux/lsblk-json';
+import { type BlockDevice, flattenDevices, parseLsblk } from '../platform/linux/lsblk-json';
 import type { MachineManifest } from './machine-manifest';
 import { machineManifestSchema } from './machine-manifest';
 
@@ -29,7 +29,7 @@ export async function collectLinuxManifest(
   const lsblk = await runner.run({ argv: manifestLsblkArgv });
   const devices = succeeded(lsblk) ? parseLsblk(lsblk.stdout) : [];
   if (!succeeded(lsblk)) notes.push(`disks and filesystems unknown: ${describeResult(lsblk)}`);
-  const all = flattenDevices(devices);
+  const all = await withMountedFilesystemIds(flattenDevices(devices), runner, notes);
   const manifest: MachineManifest = {
     version: 1,
     collectedAt: now.toISOString(),
@@ -75,6 +75,52 @@ export async function collectLinuxManifest(
     notes,
   };
   return machineManifestSchema.parse(manifest);
+}
+
+export const manifestFindmntArgv = [
+  'findmnt',
+  '--json',
+  '--list',
+  '--output',
+  'SOURCE,TARGET,FSTYPE,UUID,LABEL',
+] as const;
+
+/**
+ * lsblk takes filesystem types and UUIDs from the udev database; without udev (containers, minimal systems, some
+ * rescue environments) they are all null, and the restore could not map a recorded UUID to the filesystem mounted
+ * where the restored system goes. findmnt probes mounted filesystems itself (libblkid), so for a mounted device
+ * that lsblk left without them, its answer fills them in.
+ */
+async function withMountedFilesystemIds(
+  devices: BlockDevice[],
+  runner: CommandRunner,
+  notes: string[],
+): Promise<BlockDevice[]> {
+  if (!devices.some((d) => d.uuid === null && d.mountpoints.length > 0)) return devices;
+  const findmnt = await runner.run({ argv: manifestFindmntArgv });
+  if (!succeeded(findmnt)) {
+    notes.push(`filesystem UUIDs of mounted devices unknown (no udev data): ${describeResult(findmnt)}`);
+    return devices;
+  }
+  let mounts: { source?: unknown; fstype?: unknown; uuid?: unknown; label?: unknown }[];
+  try {
+    mounts = (JSON.parse(findmnt.stdout) as { filesystems?: typeof mounts }).filesystems ?? [];
+  } catch {
+    notes.push('filesystem UUIDs of mounted devices unknown: findmnt printed no JSON');
+    return devices;
+  }
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
+  return devices.map((device) => {
+    if (device.uuid !== null || device.path === null) return device;
+    const mount = mounts.find((m) => m.source === device.path && text(m.uuid) !== null);
+    if (mount === undefined) return device;
+    return {
+      ...device,
+      uuid: text(mount.uuid),
+      fsType: device.fsType ?? text(mount.fstype),
+      label: device.label ?? text(mount.label),
+    };
+  });
 }
 
 export function parseOsRelease(text: string): Record<string, string> {
