@@ -32,6 +32,7 @@ let sandbox: string;
 let alphaId: string;
 let helper: HelperProcess;
 let client: HelperClient;
+let passwordFile: string;
 const env = { BACKUP_MANAGER_PASSWORD: systemStateRepositoryPassword };
 
 const cli = (argv: string[], options: { tty?: boolean; env?: NodeJS.ProcessEnv } = {}) =>
@@ -73,7 +74,7 @@ beforeAll(async () => {
   sandbox = path.join(dir, 'sandbox');
   await mkdir(path.join(sandbox, 'etc'), { recursive: true });
   await writeFile(path.join(sandbox, 'etc/hostname'), 'sandbox\n');
-  const passwordFile = path.join(dir, 'password');
+  passwordFile = path.join(dir, 'password');
   await writeFile(passwordFile, `${systemStateRepositoryPassword}\n`, { mode: 0o600 });
   helper = await startHelperProcess({
     socketPath: path.join(dir, 'run', 'helper.sock'),
@@ -277,5 +278,21 @@ describe('restore-wizard', () => {
       lastJob: { id: job?.id, state: 'completed' },
     });
     await rm(path.join(dir, 'state', 'restore-test'), { recursive: true, force: true });
+  });
+
+  it("test-restores the helper's own repository with a password given here when the helper has no password file", async () => {
+    try {
+      await client.request(SettingsSetRequest.type, { passwordFile: null });
+      const refused = await cli(['restore-wizard', 'test'], { env: {} });
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain('PASSWORD_REQUIRED');
+      const test = await cli(['restore-wizard', 'test', '--json'], {
+        env: { BACKUP_MANAGER_PASSWORD: systemStateRepositoryPassword },
+      });
+      expect(test.stderr).toBe('');
+      expect(jsonLines(test.stdout).at(-1)?.job).toMatchObject({ kind: 'test-restore', state: 'completed' });
+    } finally {
+      await client.request(SettingsSetRequest.type, { passwordFile });
+    }
   });
 });

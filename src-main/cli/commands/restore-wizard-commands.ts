@@ -4,6 +4,8 @@
  * requests the app's wizard makes. The repository is opened in the helper with the password from
  * BACKUP_MANAGER_PASSWORD or --password-file and closed when the command ends.
  */
+
+import { SettingsGetRequest } from '../../helper-protocol/protocol';
 import {
   RestoreCompatibilityRequest,
   RestoreMachinesRequest,
@@ -236,7 +238,13 @@ ${helperOptionsUsage}`,
     noPositionals(args, 'test');
     const hostname = optionValue(args, 'host');
     const repository = optionValue(args, 'repo') ?? context.env.BACKUP_MANAGER_REPOSITORY;
-    return withHelper(args, context.env, (client) => {
+    // A password given on this command line opens the helper's own repository too: the helper's password file
+    // is then not needed (without one, the helper itself would answer PASSWORD_REQUIRED).
+    const passwordGiven =
+      optionValue(args, 'password-file') !== undefined ||
+      context.env.BACKUP_MANAGER_PASSWORD_FILE !== undefined ||
+      (context.env.BACKUP_MANAGER_PASSWORD ?? '') !== '';
+    return withHelper(args, context.env, async (client) => {
       const startTest = (handle?: string) =>
         startAndFollow(
           client,
@@ -249,8 +257,14 @@ ${helperOptionsUsage}`,
             ).job,
           context,
         );
-      if (repository === undefined) return startTest();
-      return withOpenedRepository(client, args, context.env, (handle) => startTest(handle));
+      if (repository !== undefined)
+        return withOpenedRepository(client, args, context.env, (handle) => startTest(handle));
+      const own = passwordGiven
+        ? (await client.request(SettingsGetRequest.type, {})).settings.repository
+        : null;
+      if (own === null) return startTest();
+      const withOwn: ParsedArgs = { ...args, options: new Map([...args.options, ['repo', [own]]]) };
+      return withOpenedRepository(client, withOwn, context.env, (handle) => startTest(handle));
     });
   },
 };
