@@ -48,6 +48,22 @@ export class AppPage {
     return this.page.locator(`[data-fact="${id}"] dd`);
   }
 
+  /**
+   * Photographs the page in the light and in the dark theme (`name.png`, `name-dark.png`), running `check` (an
+   * accessibility audit) in each; the page is left in the light theme.
+   */
+  async screenshotsLightAndDark(name: string, check?: () => Promise<void>) {
+    await this.screenshot(name);
+    await check?.();
+    await this.page.emulateMedia({ colorScheme: 'dark' });
+    try {
+      await this.screenshot(`${name}-dark`);
+      await check?.();
+    } finally {
+      await this.page.emulateMedia({ colorScheme: 'light' });
+    }
+  }
+
   async screenshot(name: string) {
     mkdirSync(screenshotDir, { recursive: true });
     const file = path.join(screenshotDir, `${name}.png`);

@@ -25,11 +25,26 @@ export interface HelperEnvironment {
   cli(args: string[]): string;
   stopHelper(): Promise<void>;
   startHelper(): Promise<void>;
+  /** The running helper's process id (to pause it with SIGSTOP while a passing state is photographed). */
+  helperPid(): number;
   dispose(): Promise<void>;
 }
 
-export async function startHelperEnvironment(): Promise<HelperEnvironment> {
+export interface HelperEnvironmentOptions {
+  /**
+   * More arguments for the helper, after the ones every suite needs (socket, state dir, test mode): a list, or a
+   * function of the environment's temporary directory (so that what they name, such as a `--system-root` sandbox,
+   * is removed with it). Used at every (re)start.
+   */
+  helperArgs?: readonly string[] | ((dir: string) => readonly string[]);
+}
+
+export async function startHelperEnvironment(
+  options: HelperEnvironmentOptions = {},
+): Promise<HelperEnvironment> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bm-e2e-helper-'));
+  const extraArgs =
+    typeof options.helperArgs === 'function' ? options.helperArgs(dir) : (options.helperArgs ?? []);
   const socketPath = path.join(dir, 'run', 'helper.sock');
   const repository = path.join(dir, 'repo');
   const location = path.join(dir, 'location');
@@ -59,6 +74,7 @@ export async function startHelperEnvironment(): Promise<HelperEnvironment> {
         '--test-mode',
         '--restart-delay-scale',
         '0.001',
+        ...extraArgs,
       ],
       {
         stdio: ['ignore', 'ignore', 'pipe'],
@@ -100,6 +116,12 @@ export async function startHelperEnvironment(): Promise<HelperEnvironment> {
     cli: helperCli,
     stopHelper,
     startHelper,
+    helperPid() {
+      const running = helper as ChildProcess | null;
+      if (running?.pid === undefined || running.exitCode !== null)
+        throw new Error('the helper is not running');
+      return running.pid;
+    },
     async dispose() {
       await console.stop();
       await stopHelper();

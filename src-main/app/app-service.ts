@@ -15,6 +15,8 @@ import { AppError, errorMessage } from '../ipc/request-dispatcher';
 import type { HelperAccess, HelperNotifications, HelperRequests } from './helper-requests';
 import { createPasswordHandlers } from './password-requests';
 import type { RepositorySecrets } from './repository-secrets';
+import { forwardRestoreEvents } from './restore-events';
+import { createRestoreHandlers } from './restore-requests';
 import { forwardSessionEvents } from './session-events';
 import { createSessionHandlers } from './session-requests';
 import { createSettingsHandlers } from './settings-requests';
@@ -28,7 +30,7 @@ export interface AppServiceDeps {
   helper?: HelperStatusSource;
   /** The helper to send requests to now (the connection's current client), or null while none is connected. */
   helperRequests?: () => HelperRequests | null;
-  /** The helper's notifications across reconnects (the HelperConnection), pushed on as session events. */
+  /** The helper's notifications across reconnects (the HelperConnection), pushed on as session and restore events. */
   helperNotifications?: HelperNotifications;
   /** Where main reports what it could not deliver (a helper notification outside the contract). */
   log?: (message: string) => void;
@@ -73,6 +75,9 @@ export function createAppService(deps: AppServiceDeps): AppService {
   const log = deps.log ?? ((message: string) => console.error(`[app] ${message}`));
   const stopSessionEvents = deps.helperNotifications
     ? forwardSessionEvents(deps.helperNotifications, events, log)
+    : undefined;
+  const stopRestoreEvents = deps.helperNotifications
+    ? forwardRestoreEvents(deps.helperNotifications, events, log)
     : undefined;
 
   const setOverview = (slice: OverviewSlice) => {
@@ -122,6 +127,7 @@ export function createAppService(deps: AppServiceDeps): AppService {
     ...createPasswordHandlers(deps.secrets ?? null, access),
     ...createSystemStateHandlers(access),
     ...createSettingsHandlers(access),
+    ...createRestoreHandlers({ ...access, secrets: deps.secrets ?? null }),
   };
 
   return {
@@ -130,6 +136,7 @@ export function createAppService(deps: AppServiceDeps): AppService {
     dispose: () => {
       stopHelperStatus?.();
       stopSessionEvents?.();
+      stopRestoreEvents?.();
     },
   };
 }

@@ -3,15 +3,28 @@
  * client in the app; a fake in tests), where its notifications come from, and how its refusals become contract
  * errors — the helper's code where the UI branches on it, HELPER_UNAVAILABLE when there is no helper to ask.
  */
-import type { Disposable, NotificationType, RequestParam, RequestType } from 'vscode-jsonrpc';
+import type {
+  CancellationToken,
+  Disposable,
+  NotificationType,
+  RequestParam,
+  RequestType,
+} from 'vscode-jsonrpc';
 import { isHelperRequestError } from '../helper-client/helper-client-errors';
 import type { HelperErrorData } from '../helper-protocol/protocol';
 import type { ErrorCode, HelperStatus } from '../ipc/contract';
 import { AppError } from '../ipc/request-dispatcher';
 
 export interface HelperRequests {
-  /** Throws HelperRequestError (helper-client-errors.ts) with the helper's code when the helper refuses. */
-  request<P, R>(type: RequestType<P, R, HelperErrorData>, params: RequestParam<P>): Promise<R>;
+  /**
+   * Throws HelperRequestError (helper-client-errors.ts) with the helper's code when the helper refuses. The token
+   * cancels long requests (restore/wait).
+   */
+  request<P, R>(
+    type: RequestType<P, R, HelperErrorData>,
+    params: RequestParam<P>,
+    token?: CancellationToken,
+  ): Promise<R>;
 }
 
 /** The helper's notifications, from whichever connection is current (HelperConnection keeps them across reconnects). */

@@ -20,6 +20,24 @@ import {
 } from './contract/overview';
 import { absolutePath, nonNegativeInt } from './contract/primitives';
 import {
+  BootRepairResultSchema,
+  CompatibilityReportSchema,
+  HostnameSchema,
+  maxRestoreWaitSeconds,
+  RestoreChoicesSchema,
+  RestoreHandleSchema,
+  RestoreJobIdSchema,
+  RestoreJobSchema,
+  RestoreMachineSchema,
+  RestorePasswordSchema,
+  RestorePlanSchema,
+  RestoreRepositoryInfoSchema,
+  RestoreSessionEntrySchema,
+  RestoreStartParamsSchema,
+  RestoreTestScheduleSchema,
+  SnapshotIdSchema,
+} from './contract/restore';
+import {
   LogLevelSchema,
   SessionDetailSchema,
   SessionIdSchema,
@@ -48,6 +66,7 @@ import {
 export * from './contract/errors';
 export * from './contract/overview';
 export * from './contract/primitives';
+export * from './contract/restore';
 export * from './contract/sessions';
 export * from './contract/settings';
 export * from './contract/system-state';
@@ -197,6 +216,101 @@ export const requests = {
    * (the keychain, the helper's password file, or nowhere). Never returns or decrypts the password.
    */
   'repository.passwordStatus': { params: noParams, result: PasswordStatusSchema },
+
+  // The restore wizard (contract/restore.ts). The password travels in restore.open only; the other requests name
+  // the opened repository by its handle.
+  /**
+   * Opens a repository for the wizard (WRONG_PASSWORD, REPO_NOT_FOUND, REPO_CORRUPT). Without `password`, the one
+   * remembered for that repository is used (PASSWORD_REQUIRED when there is none).
+   */
+  'restore.open': {
+    params: z.object({ repository: absolutePath, password: RestorePasswordSchema.optional() }).strict(),
+    result: RestoreRepositoryInfoSchema,
+  },
+  /** Forgets an opened repository (its key leaves the helper's memory); handles also expire when idle. */
+  'restore.close': {
+    params: z.object({ handle: RestoreHandleSchema }).strict(),
+    result: z.object({ closed: z.boolean() }).strict(),
+  },
+  /** Every machine with System state sessions in the repository, newest first. */
+  'restore.machines': {
+    params: z.object({ handle: RestoreHandleSchema }).strict(),
+    result: z.object({ machines: z.array(RestoreMachineSchema) }).strict(),
+  },
+  /** One machine's System state sessions, newest first, with size and components. */
+  'restore.sessions': {
+    params: z.object({ handle: RestoreHandleSchema, hostname: HostnameSchema }).strict(),
+    result: z.object({ sessions: z.array(RestoreSessionEntrySchema) }).strict(),
+  },
+  /** The session's machine against this machine, item by item (pass, warn, fail). */
+  'restore.compatibility': {
+    params: z.object({ handle: RestoreHandleSchema, snapshotId: SnapshotIdSchema }).strict(),
+    result: CompatibilityReportSchema,
+  },
+  /** What a restore with these choices would do; changes nothing. */
+  'restore.plan': { params: RestoreChoicesSchema, result: RestorePlanSchema },
+  /** Starts a restore job; it then changes as `restore.changed` events. */
+  'restore.start': {
+    params: RestoreStartParamsSchema,
+    result: z.object({ job: RestoreJobSchema }).strict(),
+  },
+  /** A restore job as it is now (RESTORE_JOB_NOT_FOUND once the helper restarted). */
+  'restore.job': {
+    params: z.object({ jobId: RestoreJobIdSchema }).strict(),
+    result: z.object({ job: RestoreJobSchema }).strict(),
+  },
+  /** Every restore job since the helper started, newest first. */
+  'restore.jobs': { params: noParams, result: z.object({ jobs: z.array(RestoreJobSchema) }).strict() },
+  /** Cancels a running job; what was written stays (an apply's rollback backup can undo it). */
+  'restore.cancel': {
+    params: z.object({ jobId: RestoreJobIdSchema }).strict(),
+    result: z.object({ job: RestoreJobSchema }).strict(),
+  },
+  /**
+   * The job once it ended, or as it is after `timeoutSeconds` (60 by default) if it still runs: a caller that
+   * cannot follow the events waits in bounded steps instead of one request that may last hours.
+   */
+  'restore.wait': {
+    params: z
+      .object({
+        jobId: RestoreJobIdSchema,
+        timeoutSeconds: z.number().int().min(1).max(maxRestoreWaitSeconds).optional(),
+      })
+      .strict(),
+    result: z.object({ job: RestoreJobSchema }).strict(),
+  },
+  /** Runs the planned boot repair in a finished job's target; only with `confirm: true`. */
+  'restore.bootRepair': {
+    params: z.object({ jobId: RestoreJobIdSchema, confirm: z.literal(true) }).strict(),
+    result: BootRepairResultSchema,
+  },
+  /** Undoes an apply to this system with its rollback backup; `confirmHostname` must be this machine's name. */
+  'restore.rollback': {
+    params: z
+      .object({ handle: RestoreHandleSchema, jobId: RestoreJobIdSchema, confirmHostname: HostnameSchema })
+      .strict(),
+    result: z.object({ job: RestoreJobSchema }).strict(),
+  },
+  /**
+   * Test restore: the latest System state session into a scratch folder, verified, then removed; never touches
+   * the system. Defaults: the helper's own repository and this machine.
+   */
+  'restore.test': {
+    params: z
+      .object({ handle: RestoreHandleSchema.optional(), hostname: HostnameSchema.optional() })
+      .strict(),
+    result: z.object({ job: RestoreJobSchema }).strict(),
+  },
+  /** The test restore's schedule, its next run and the last test restore's outcome. */
+  'restore.testSchedule.get': {
+    params: noParams,
+    result: z.object({ schedule: RestoreTestScheduleSchema }).strict(),
+  },
+  /** Sets the test restore's schedule (`off` stops it); SCHEDULE_INVALID with the reason. */
+  'restore.testSchedule.set': {
+    params: z.object({ spec: ScheduleSpecSchema }).strict(),
+    result: z.object({ schedule: RestoreTestScheduleSchema }).strict(),
+  },
 } as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -212,6 +326,8 @@ export const events = {
   'session.changed': z.object({ session: SessionSummarySchema }).strict(),
   /** Progress of a running session, at most 10 a second per session (the helper thins it). */
   'session.progress': SessionProgressSchema,
+  /** A restore job changed phase, progressed (at most 10 a second) or ended. */
+  'restore.changed': z.object({ job: RestoreJobSchema }).strict(),
 } as const satisfies Record<string, z.ZodType>;
 
 // ---------------------------------------------------------------------------------------------------------------

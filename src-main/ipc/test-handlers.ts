@@ -10,6 +10,7 @@ import type {
   RequestChannel,
   RequestHandlers,
   RequestResult,
+  RestoreJob,
   SessionSummary,
   SnapshotDrive,
   SnapshotLocationState,
@@ -116,6 +117,35 @@ const sampleReport: DiagnosticReport = {
   components: [],
 };
 
+const sampleSnapshotId = 'a'.repeat(64);
+
+const sampleRestoreJob: RestoreJob = {
+  id: 'b'.repeat(32),
+  kind: 'restore',
+  state: 'running',
+  phase: 'restore',
+  snapshotId: sampleSnapshotId,
+  hostname: 'test-host',
+  target: { kind: 'folder', path: '/mnt/target' },
+  targetRoot: '/mnt/target',
+  startedAt: '2026-11-25T03:00:00.000Z',
+  finishedAt: null,
+  progress: {
+    filesDone: 1,
+    filesTotal: 2,
+    bytesDone: 10,
+    bytesTotal: 20,
+    currentItem: '/etc/fstab',
+    bytesPerSecond: null,
+    etaSeconds: null,
+  },
+  rollbackSnapshotId: null,
+  failures: [],
+  verification: null,
+  checklist: [],
+  error: null,
+};
+
 /** A valid result for every channel: transport and dispatcher tests only care that it passes the contract. */
 const sampleResults: { [C in RequestChannel]: RequestResult<C> } = {
   'state.get': sampleState,
@@ -162,6 +192,54 @@ const sampleResults: { [C in RequestChannel]: RequestResult<C> } = {
     scheduledSource: 'password-file',
     passwordFile: '/etc/backup-manager/password',
     keychain: { available: false, reason: 'console mode' },
+  },
+  'restore.open': {
+    handle: 'c'.repeat(32),
+    repository: '/mnt/backup/repo',
+    repositoryId: 'd'.repeat(64),
+    systemStateSessions: 1,
+  },
+  'restore.close': { closed: true },
+  'restore.machines': { machines: [] },
+  'restore.sessions': { sessions: [] },
+  'restore.compatibility': {
+    backedUpHostname: 'test-host',
+    thisHostname: 'test-host',
+    items: [],
+    overall: 'pass',
+    manifestFound: true,
+  },
+  'restore.plan': {
+    snapshotId: sampleSnapshotId,
+    target: { kind: 'folder', path: '/mnt/target' },
+    targetRoot: '/mnt/target',
+    components: [],
+    uuidRemap: { entries: [], unresolved: 0 },
+    bootRepair: null,
+    services: [],
+    missingPackages: null,
+    diskLayoutScript: null,
+    windows: null,
+    notes: [],
+  },
+  'restore.start': { job: sampleRestoreJob },
+  'restore.job': { job: sampleRestoreJob },
+  'restore.jobs': { jobs: [sampleRestoreJob] },
+  'restore.cancel': { job: sampleRestoreJob },
+  'restore.wait': { job: sampleRestoreJob },
+  'restore.bootRepair': { steps: [], ok: true },
+  'restore.rollback': { job: { ...sampleRestoreJob, kind: 'rollback' } },
+  'restore.test': { job: { ...sampleRestoreJob, kind: 'test-restore' } },
+  'restore.testSchedule.get': {
+    schedule: { spec: { kind: 'off' }, nextRunAt: null, lastRunAt: null, lastJob: null },
+  },
+  'restore.testSchedule.set': {
+    schedule: {
+      spec: { kind: 'daily', time: '04:00' },
+      nextRunAt: '2026-11-26T04:00:00.000Z',
+      lastRunAt: null,
+      lastJob: null,
+    },
   },
 };
 

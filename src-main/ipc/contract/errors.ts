@@ -35,6 +35,52 @@ export const errorCodes = [
   'SCHEDULE_INVALID',
   /** The helper could not compile an exclude pattern (schedule or session); the message names the pattern. */
   'INVALID_EXCLUDE',
+  // The restore wizard: the helper's codes, crossing unchanged except where the engine names the same condition
+  // otherwise (app/restore-requests.ts).
+  /** The password does not open the repository. */
+  'WRONG_PASSWORD',
+  /** No repository at that path (nothing there, or not a repository). */
+  'REPO_NOT_FOUND',
+  /** The repository (or what was read from it) is damaged; the message says what was found. */
+  'REPO_CORRUPT',
+  /** Another process holds an exclusive lock on the repository. */
+  'REPO_LOCKED',
+  /** The opened repository was forgotten (closed, idle for 30 minutes, or the helper restarted): open it again. */
+  'RESTORE_HANDLE_UNKNOWN',
+  /** The repository has no such System state session (any more). */
+  'SNAPSHOT_NOT_FOUND',
+  /** A component id the session does not have. */
+  'UNKNOWN_COMPONENT',
+  /** Nothing to restore: no component chosen, or only components without files of their own. */
+  'NO_SELECTION',
+  /** The snapshot is not a System state snapshot. */
+  'NOT_SYSTEM_STATE',
+  /** Applying to this system: the hostname typed to confirm is not this machine's. */
+  'CONFIRMATION_MISMATCH',
+  /** A restore writes as root: it needs an administrator (polkit), not only a member of the helper's group. */
+  'NOT_AUTHORIZED',
+  /** A Windows session onto Linux or the other way round. */
+  'INCOMPATIBLE_SYSTEM',
+  /** The helper has no restore job with that id (jobs last as long as the helper runs). */
+  'RESTORE_JOB_NOT_FOUND',
+  /** The target must not be written (inside the helper's state or the repository, not absolute…); the message says why. */
+  'INVALID_TARGET',
+  /** A restored path would land outside the target. */
+  'PATH_ESCAPE',
+  /** Another job writes to this system or into the same folder right now: one at a time. */
+  'RESTORE_BUSY',
+  /** The job has not ended yet (boot repair, rollback). */
+  'JOB_RUNNING',
+  /** Only a finished apply to this system, with its rollback backup, can be rolled back. */
+  'ROLLBACK_UNAVAILABLE',
+  /** The rollback backup could not read everything it must put back: the apply was not started. */
+  'ROLLBACK_INCOMPLETE',
+  /** The job has no boot repair plan (a Windows folder restore, no boot files restored…). */
+  'BOOT_REPAIR_UNAVAILABLE',
+  /** Test restore: the repository has no System state session of that machine. */
+  'NO_SESSION',
+  /** Test restore: the helper settings name no repository. */
+  'REPOSITORY_UNSET',
   /** The helper failed the request for a reason the UI has no branch for; the message keeps the helper's code. */
   'HELPER_FAILED',
 ] as const;

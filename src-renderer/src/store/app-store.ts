@@ -56,10 +56,10 @@ export function createAppStore() {
 export type AppStoreApi = ReturnType<typeof createAppStore>;
 
 /**
- * The session events are live streams, not slices of this state: the screens that show sessions subscribe to
- * them while they are open.
+ * The session and restore events are live streams, not slices of this state: the screens that show sessions or
+ * restore jobs subscribe to them while they are open.
  */
-type StreamEvent = 'session.changed' | 'session.progress';
+type StreamEvent = 'session.changed' | 'session.progress' | 'restore.changed';
 export type SliceEvent = Exclude<EventChannel, StreamEvent>;
 
 /**
