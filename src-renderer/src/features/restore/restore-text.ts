@@ -354,8 +354,8 @@ export function progressLabel(job: Pick<RestoreJob, 'phase'>): string {
 /** The run step's headline: the rollback backup comes before an apply's restore, and says so. */
 export function runningHeadline(job: Pick<RestoreJob, 'kind' | 'phase' | 'hostname'>): string {
   if (job.kind === 'rollback')
-    return `Rolling back to the state before ${job.hostname}'s session was applied, in`;
+    return `Rolling back: putting the state from before ${job.hostname}'s session was applied back into`;
   if (job.phase === 'rollback-backup')
-    return `Backing up what applying ${job.hostname}'s session will overwrite (the rollback point), in`;
+    return `Backing up what applying ${job.hostname}'s session will overwrite (the rollback point), then restoring it into`;
   return `Restoring ${job.hostname}'s session into`;
 }
