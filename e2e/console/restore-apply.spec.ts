@@ -27,9 +27,10 @@ import {
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
-import { expectNoSeriousViolations } from '../support/accessibility';
+import { auditedScreenshots } from '../support/accessibility';
 import { AppPage, screens } from '../support/app-page';
 import {
+  backUpSystemState,
   e2eRepositoryPassword,
   type HelperEnvironment,
   startHelperEnvironment,
@@ -52,13 +53,7 @@ test.beforeAll(async () => {
   env = await startHelperEnvironment({ helperArgs: (dir) => ['--system-root', path.join(dir, 'system')] });
   sandbox = path.join(env.dir, 'system');
   // The session the wizard applies: System state of this machine, made by the real helper.
-  try {
-    env.cli(['session', 'start', '--source', 'system-state', '--wait']);
-  } catch (error) {
-    // A file that changed or vanished while it was read is a warning (Completed with errors, a non-zero exit):
-    // the snapshot is written all the same, and that is what the wizard needs.
-    if (!/Completed with errors\s+snapshot [0-9a-f]{8}/.test(String(error))) throw error;
-  }
+  backUpSystemState(env);
   // "This system": /etc as backed up, except for the three differences.
   mkdirSync(sandbox, { mode: 0o755 });
   const copy = spawnSync('cp', ['-a', '/etc', path.join(sandbox, 'etc')], { encoding: 'utf8' });
@@ -78,11 +73,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await env?.dispose();
 });
-
-/** Light and dark photographs of the current state, each audited by axe. */
-async function shots(page: Page, app: AppPage, name: string) {
-  await app.screenshotsLightAndDark(name, () => expectNoSeriousViolations(page));
-}
 
 function stepTitle(page: Page) {
   return page.locator('#restore-step-title');
@@ -209,7 +199,7 @@ test('apply to this system (a sandbox): wrong hostname refused, rollback backup,
   await expect(page.getByTestId('restore-plan')).toContainText(sandbox);
   await expect(next).toHaveText('Apply to this system');
   await expect(next).toHaveAttribute('aria-disabled', 'true');
-  await shots(page, app, 'restore-apply-1-choice');
+  await auditedScreenshots(app, 'restore-apply-1-choice');
 
   // A wrong name: refused on the spot, the apply stays blocked and says why; pressing it changes nothing.
   const typed = page.getByTestId('confirm-hostname');
@@ -226,7 +216,7 @@ test('apply to this system (a sandbox): wrong hostname refused, rollback backup,
   await page.keyboard.press('Enter');
   await expect(stepTitle(page)).toContainText('Step 5 of 7');
   await expect(page.getByTestId('run-step')).toHaveCount(0);
-  await shots(page, app, 'restore-apply-2-wrong-hostname');
+  await auditedScreenshots(app, 'restore-apply-2-wrong-hostname');
   // The page is not the only guard: the helper refuses the same request itself.
   expect(() =>
     env.cli([
@@ -246,7 +236,7 @@ test('apply to this system (a sandbox): wrong hostname refused, rollback backup,
   await expect(typedState).toHaveAttribute('data-state', 'match');
   await expect(typedState).toHaveText('✓ Matches this machine.');
   await expect(next).not.toHaveAttribute('aria-disabled', 'true');
-  await shots(page, app, 'restore-apply-3-confirmed');
+  await auditedScreenshots(app, 'restore-apply-3-confirmed');
 
   // 6 Run: the rollback backup first (photographed with the helper paused in it when the page shows it in
   // time), then the restore.
@@ -264,7 +254,7 @@ test('apply to this system (a sandbox): wrong hostname refused, rollback backup,
       await expect(run.getByTestId('job-state')).toHaveText(/Running/);
       await expect(run).toContainText(`into ${sandbox}`);
       await expect(run).toContainText('“Undo (roll back)” afterwards puts the system back');
-      await shots(page, app, 'restore-apply-4-rollback-backup');
+      await auditedScreenshots(app, 'restore-apply-4-rollback-backup');
     } else {
       test.info().annotations.push({
         type: 'note',
@@ -290,7 +280,7 @@ test('apply to this system (a sandbox): wrong hostname refused, rollback backup,
   const rollback = page.getByTestId('rollback');
   await expect(rollback).toContainText('the rollback backup');
   await expect(page.getByTestId('undo-restore')).toBeVisible();
-  await shots(page, app, 'restore-apply-5-result-with-undo');
+  await auditedScreenshots(app, 'restore-apply-5-result-with-undo');
 
   // On disk: the sandbox now has the backed-up content; what the session does not have is left alone.
   const afterApply = describeTree(sandbox);
@@ -316,12 +306,12 @@ test('apply to this system (a sandbox): wrong hostname refused, rollback backup,
   await undoConfirm.focus();
   await page.keyboard.press('Enter');
   await expect(dialog).toBeVisible();
-  await shots(page, app, 'restore-apply-6-undo-wrong-hostname');
+  await auditedScreenshots(app, 'restore-apply-6-undo-wrong-hostname');
   expect(differences(afterApply, describeTree(sandbox))).toEqual([]);
   await undoTyped.fill(hostname());
   await expect(undoState).toHaveAttribute('data-state', 'match');
   await expect(undoConfirm).not.toHaveAttribute('aria-disabled', 'true');
-  await shots(page, app, 'restore-apply-7-undo-confirmed');
+  await auditedScreenshots(app, 'restore-apply-7-undo-confirmed');
   await undoConfirm.click();
   await expect(dialog).toHaveCount(0, { timeout: 30_000 });
   const undone = rollback.getByTestId('job-outcome');
@@ -330,7 +320,7 @@ test('apply to this system (a sandbox): wrong hostname refused, rollback backup,
   await expect(undone).toContainText('The rollback completed');
   await expect(undone.locator('[data-fact="verified-mismatches"] dd')).toHaveText(/(^|\s)0$/);
   await expect(page.getByTestId('undo-restore')).toHaveCount(0);
-  await shots(page, app, 'restore-apply-8-undone');
+  await auditedScreenshots(app, 'restore-apply-8-undone');
 
   // On disk: exactly the sandbox of before the apply — contents, modes, owners, times — and what it created gone.
   expect(differences(before, describeTree(sandbox))).toEqual([]);

@@ -11,9 +11,10 @@ import { readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
-import { expectNoSeriousViolations } from '../support/accessibility';
+import { auditedScreenshots } from '../support/accessibility';
 import { AppPage, screens } from '../support/app-page';
 import {
+  backUpSystemState,
   e2eRepositoryPassword,
   type HelperEnvironment,
   startHelperEnvironment,
@@ -27,22 +28,11 @@ test.beforeAll(async () => {
   test.setTimeout(240_000);
   env = await startHelperEnvironment();
   // The session the wizard restores: System state of this machine, made by the real helper.
-  try {
-    env.cli(['session', 'start', '--source', 'system-state', '--wait']);
-  } catch (error) {
-    // A file that changed or vanished while it was read is a warning (Completed with errors, a non-zero exit):
-    // the snapshot is written all the same, and that is what the wizard needs.
-    if (!/Completed with errors\s+snapshot [0-9a-f]{8}/.test(String(error))) throw error;
-  }
+  backUpSystemState(env);
 });
 test.afterAll(async () => {
   await env?.dispose();
 });
-
-/** Light and dark photographs of the current state, each audited by axe. */
-async function shots(page: Page, app: AppPage, name: string) {
-  await app.screenshotsLightAndDark(name, () => expectNoSeriousViolations(page));
-}
 
 function stepTitle(page: Page) {
   return page.locator('#restore-step-title');
@@ -66,7 +56,7 @@ test('restore System state into a folder: repository, session, components, compa
   await expect(error).toContainText('The password is not right for this repository');
   await expect(page.getByTestId('password-input')).toHaveAttribute('aria-invalid', 'true');
   await expect(next).toHaveAttribute('aria-disabled', 'true');
-  await shots(page, app, 'restore-1-wrong-password');
+  await auditedScreenshots(app, 'restore-1-wrong-password');
 
   // Opened from the keyboard.
   await page.getByTestId('password-input').fill(e2eRepositoryPassword);
@@ -83,7 +73,7 @@ test('restore System state into a folder: repository, session, components, compa
   await expect(sessionRow.getByRole('radio')).toBeChecked();
   await expect(sessionRow).toHaveAttribute('data-rollback', 'false');
   await expect(sessionRow.locator('td').nth(1)).toHaveText(/B$/);
-  await shots(page, app, 'restore-2-session');
+  await auditedScreenshots(app, 'restore-2-session');
   await next.click();
 
   // 3 Components: none is "No selection" and blocks Next; all again to go on.
@@ -99,7 +89,7 @@ test('restore System state into a folder: repository, session, components, compa
   await next.focus();
   await page.keyboard.press('Enter');
   await expect(stepTitle(page)).toContainText('Step 3 of 7');
-  await shots(page, app, 'restore-3-no-selection');
+  await auditedScreenshots(app, 'restore-3-no-selection');
   await page.getByRole('button', { name: 'Select all' }).click();
   await expect(page.getByTestId('no-selection')).toHaveCount(0);
   await next.click();
@@ -118,7 +108,7 @@ test('restore System state into a folder: repository, session, components, compa
     await evidence.locator('summary').click();
     await expect(evidence).toHaveAttribute('open', '');
   }
-  await shots(page, app, 'restore-4-compatibility');
+  await auditedScreenshots(app, 'restore-4-compatibility');
   await next.click();
 
   // 5 Target: a folder under the temporary directory; the plan follows the folder.
@@ -134,7 +124,7 @@ test('restore System state into a folder: repository, session, components, compa
   await expect(page.getByTestId('plan-uuids')).toBeVisible();
   await expect(next).toHaveText('Start the restore');
   await expect(next).not.toHaveAttribute('aria-disabled', 'true');
-  await shots(page, app, 'restore-5-target');
+  await auditedScreenshots(app, 'restore-5-target');
 
   // 6 Run: progress is shown (recorded in the page, however fast the restore is), then 7 the result.
   await page.evaluate(() => {
@@ -160,7 +150,7 @@ test('restore System state into a folder: repository, session, components, compa
       await expect(run.getByTestId('job-state')).toHaveText(/Running/);
       await expect(run.locator('[aria-current="step"]')).toContainText('(current)');
       await expect(run.getByTestId('cancel-restore')).toBeVisible();
-      await shots(page, app, 'restore-6-run');
+      await auditedScreenshots(app, 'restore-6-run');
     } else {
       test
         .info()
@@ -178,7 +168,7 @@ test('restore System state into a folder: repository, session, components, compa
   await expect(app.fact('verified-mismatches')).toHaveText(/(^|\s)0$/);
   await expect(app.fact('verified-files')).not.toHaveText('0');
   await expect(page.getByTestId('checklist').locator('li').first()).toBeVisible();
-  await shots(page, app, 'restore-7-result');
+  await auditedScreenshots(app, 'restore-7-result');
 
   // The restored files are on disk, as this machine has them.
   expect(statSync(path.join(target, 'etc')).isDirectory()).toBe(true);
@@ -223,7 +213,7 @@ test('test restore: run now to a verified result, then a daily schedule, then of
   await panel.getByTestId('test-schedule-save').click();
   await expect(panel.getByTestId('test-schedule-state')).toContainText('Daily at 04:15');
   await expect(panel.getByTestId('test-schedule-state')).toContainText('next');
-  await shots(page, app, 'restore-test-restore');
+  await auditedScreenshots(app, 'restore-test-restore');
 
   await panel.getByTestId('test-schedule-kind').selectOption('off');
   await panel.getByTestId('test-schedule-save').click();
@@ -238,7 +228,7 @@ test('without the helper: what is wrong and what to do, instead of the wizard', 
     await expect(unavailable).toBeVisible({ timeout: 30_000 });
     await expect(unavailable).toContainText('What to do:');
     await expect(page.locator('.restore-wizard')).toHaveCount(0);
-    await shots(page, app, 'restore-helper-unavailable');
+    await auditedScreenshots(app, 'restore-helper-unavailable');
   } finally {
     await env.startHelper();
   }

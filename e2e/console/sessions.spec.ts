@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
-import { expectNoSeriousViolations } from '../support/accessibility';
+import { auditedScreenshots, expectNoSeriousViolations } from '../support/accessibility';
 import { AppPage, screens } from '../support/app-page';
 import { type HelperEnvironment, startHelperEnvironment } from '../support/helper-process';
 import { mountTinyFilesystem, unmountTinyFilesystem } from '../support/loop-mount';
@@ -29,15 +29,6 @@ async function open(page: Page): Promise<AppPage> {
   return app;
 }
 
-async function shots(page: Page, app: AppPage, name: string) {
-  await app.screenshot(name);
-  await expectNoSeriousViolations(page);
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await app.screenshot(`${name}-dark`);
-  await expectNoSeriousViolations(page);
-  await page.emulateMedia({ colorScheme: 'light' });
-}
-
 test('back up System state now: the preflight first, then progress to Completed, in the history', async ({
   page,
 }) => {
@@ -50,7 +41,7 @@ test('back up System state now: the preflight first, then progress to Completed,
   await expect(review).toBeVisible();
   await expect(review).not.toHaveAttribute('data-overall', 'fail');
   await expect(review.locator('[data-check="free-space"]')).toBeVisible();
-  await shots(page, app, 'sessions-preflight');
+  await auditedScreenshots(app, 'sessions-preflight');
 
   // Started from the keyboard.
   await page.getByTestId('preflight-start').focus();
@@ -72,7 +63,7 @@ test('back up System state now: the preflight first, then progress to Completed,
   await expect(details.getByTestId('session-timeline')).toContainText('Attempt 1');
   await expect(details.getByTestId('session-timeline')).toContainText('Completed');
   await expect(details.getByTestId('session-log').locator('tr').first()).toBeVisible();
-  await shots(page, app, 'sessions-completed');
+  await auditedScreenshots(app, 'sessions-completed');
 });
 
 test('cancel a running Files session: Cancelling…, then Aborted', async ({ page }) => {
@@ -128,7 +119,7 @@ test('too little space: Back up now is blocked with the reason; a failed session
     await expect(page.getByTestId('preflight-verdict')).toHaveText(/“Back up now” is blocked/);
     await expect(page.getByTestId('preflight-blocked')).toContainText('INSUFFICIENT_SPACE');
     await expect(page.getByTestId('preflight-start')).toHaveCount(0);
-    await shots(page, app, 'sessions-blocked');
+    await auditedScreenshots(app, 'sessions-blocked');
 
     // Started anyway from the CLI: it fails, and its details say why and where to look.
     try {
@@ -143,7 +134,7 @@ test('too little space: Back up now is blocked with the reason; a failed session
     await expect(failure).toHaveAttribute('data-code', 'INSUFFICIENT_SPACE');
     const link = page.getByTestId('failure-check-link');
     await expect(link).toHaveText('Open the free space check');
-    await shots(page, app, 'sessions-failed');
+    await auditedScreenshots(app, 'sessions-failed');
 
     await link.click();
     await expect(page.locator('main')).toHaveAttribute('data-screen', 'troubleshooting');

@@ -4,6 +4,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
+import type { AppPage } from './app-page';
 
 export async function expectNoSeriousViolations(
   page: Page,
@@ -19,4 +20,9 @@ export async function expectNoSeriousViolations(
         `${v.id}: ${v.help} (${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join('; ')})`,
     ),
   ).toEqual([]);
+}
+
+/** Light and dark photographs of the current state (`name.png`, `name-dark.png`), each audited by axe. */
+export async function auditedScreenshots(app: AppPage, name: string): Promise<void> {
+  await app.screenshotsLightAndDark(name, () => expectNoSeriousViolations(app.page));
 }

@@ -129,3 +129,16 @@ export async function startHelperEnvironment(
     },
   };
 }
+
+/**
+ * Backs up this machine's System state through the helper and waits for the end: the session the restore journeys
+ * restore. A file that changed or vanished while it was read is a warning (Completed with errors, a non-zero exit):
+ * the snapshot is written all the same, and that is what they need.
+ */
+export function backUpSystemState(env: HelperEnvironment): void {
+  try {
+    env.cli(['session', 'start', '--source', 'system-state', '--wait']);
+  } catch (error) {
+    if (!/Completed with errors\s+snapshot [0-9a-f]{8}/.test(String(error))) throw error;
+  }
+}

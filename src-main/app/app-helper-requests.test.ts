@@ -5,7 +5,6 @@
  * one as events. The same paths against the real helper process: app-helper-bridge.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import type { Disposable, NotificationType } from 'vscode-jsonrpc';
 import { HelperRequestError } from '../helper-client/helper-client-errors';
 import { SessionChangedNotification, SessionProgressNotification } from '../helper-protocol/protocol';
 import {
@@ -14,10 +13,8 @@ import {
   logLevels as helperLogLevels,
 } from '../helper-protocol/session-model';
 import type { SnapshotLocationState } from '../helper-protocol/system-state-model';
-import { type EventChannel, type HelperStatus, logLevels } from '../ipc/contract';
-import { createRequestDispatcher } from '../ipc/request-dispatcher';
-import { createAppService } from './app-service';
-import type { HelperNotifications, HelperRequests } from './helper-requests';
+import { logLevels } from '../ipc/contract';
+import { appOverHelper, FakeHelper, unreachable } from './testing/app-harness';
 
 const sessionId = '20261125-010203-abcdef';
 
@@ -101,59 +98,9 @@ const progress: HelperSessionProgress = {
   currentItem: '/etc/hostname',
 };
 
-const unreachable: HelperStatus = {
-  state: 'unreachable',
-  detail: 'The Backup Manager helper service is not running.',
-  action: 'Start it with: sudo systemctl start backup-manager-helper',
-  helperVersion: null,
-};
-
-/** A helper answering each method from `answers` (a value, or an error to throw), recording what it was sent. */
-class FakeHelper implements HelperRequests, HelperNotifications {
-  readonly sent: { method: string; params: unknown }[] = [];
-  readonly answers = new Map<string, unknown>();
-  private readonly handlers = new Map<string, Set<(params: unknown) => void>>();
-
-  async request<P, R>(type: { method: string }, params: P): Promise<R> {
-    this.sent.push({ method: type.method, params });
-    if (!this.answers.has(type.method)) throw new Error(`unexpected request ${type.method}`);
-    const answer = this.answers.get(type.method);
-    if (answer instanceof Error) throw answer;
-    // The table holds the helper's typed answers by method.
-    return answer as R;
-  }
-
-  onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): Disposable {
-    const set = this.handlers.get(type.method) ?? new Set();
-    this.handlers.set(type.method, set);
-    const untyped = handler as (params: unknown) => void;
-    set.add(untyped);
-    return { dispose: () => set.delete(untyped) };
-  }
-
-  notify(method: string, params: unknown): void {
-    for (const handler of this.handlers.get(method) ?? []) handler(params);
-  }
-}
-
 function setup(options: { connected?: boolean } = {}) {
   const helper = new FakeHelper();
-  const logs: string[] = [];
-  const service = createAppService({
-    info: { version: '1.2.3', mode: 'console' },
-    collectOverview: () => Promise.reject(new Error('not in these tests')),
-    helper: { status: () => unreachable, onStatus: () => () => undefined },
-    helperRequests: () => (options.connected === false ? null : helper),
-    helperNotifications: helper,
-    log: (message) => logs.push(message),
-  });
-  const internal: unknown[] = [];
-  const dispatcher = createRequestDispatcher(service.handlers, {
-    onInternalError: (_channel, error) => internal.push(error),
-  });
-  const events: { event: EventChannel; payload: unknown }[] = [];
-  service.events.onAny((event, payload) => events.push({ event, payload }));
-  return { helper, service, dispatcher, events, logs, internal };
+  return { helper, ...appOverHelper({ helper, notifications: helper, connected: options.connected }) };
 }
 
 describe('helper refusals as contract errors', () => {

@@ -14,8 +14,6 @@ import {
   sessionTriggers as helperTriggers,
 } from '../helper-protocol/session-model';
 import {
-  type EventChannel,
-  type HelperStatus,
   type SessionStats,
   SessionStatsSchema,
   SessionSummarySchema,
@@ -23,10 +21,9 @@ import {
   sessionSources,
   sessionStatuses,
 } from '../ipc/contract';
-import { createRequestDispatcher } from '../ipc/request-dispatcher';
-import { createAppService } from './app-service';
 import type { HelperRequests } from './helper-requests';
 import { EncryptedSecretsFile } from './repository-secrets';
+import { appOverHelper, unreachable } from './testing/app-harness';
 import { type TestCipher, testCipher } from './testing/test-cipher';
 
 const repository = '/mnt/backup/repo';
@@ -65,13 +62,6 @@ const helperStats: HelperSessionStats = {
 
 /** True when both types have exactly the same keys. */
 type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
-
-const unreachable: HelperStatus = {
-  state: 'unreachable',
-  detail: 'The Backup Manager helper service is not running.',
-  action: 'Start it with: sudo systemctl start backup-manager-helper',
-  helperVersion: null,
-};
 
 /** A helper that answers from a table and records every request it was sent. */
 class FakeHelper implements HelperRequests {
@@ -120,20 +110,11 @@ afterEach(async () => {
 function setup(options: { disconnected?: boolean; console?: boolean } = {}) {
   const helper = new FakeHelper();
   const secrets = options.console ? undefined : new EncryptedSecretsFile(cipher, file);
-  const service = createAppService({
-    info: { version: '1.2.3', mode: options.console ? 'console' : 'electron' },
-    collectOverview: () => Promise.reject(new Error('not in these tests')),
-    helper: { status: () => unreachable, onStatus: () => () => undefined },
-    helperRequests: () => (options.disconnected ? null : helper),
+  const { dispatcher, events, internal } = appOverHelper({
+    helper,
+    connected: !options.disconnected,
     secrets,
   });
-  const internal: unknown[] = [];
-  // Through the dispatcher, so every result is also checked against the contract's strict schemas.
-  const dispatcher = createRequestDispatcher(service.handlers, {
-    onInternalError: (_channel, error) => internal.push(error),
-  });
-  const events: { event: EventChannel; payload: unknown }[] = [];
-  service.events.onAny((event, payload) => events.push({ event, payload }));
   return { helper, secrets, dispatcher, events, internal };
 }
 

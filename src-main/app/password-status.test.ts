@@ -9,22 +9,13 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SettingsGetRequest } from '../helper-protocol/protocol';
 import type { HelperSettings } from '../helper-protocol/session-model';
-import type { HelperStatus } from '../ipc/contract';
-import { createRequestDispatcher } from '../ipc/request-dispatcher';
-import { createAppService } from './app-service';
 import type { HelperRequests } from './helper-requests';
 import { EncryptedSecretsFile } from './repository-secrets';
+import { appOverHelper } from './testing/app-harness';
 import { type TestCipher, testCipher } from './testing/test-cipher';
 
 const repository = '/mnt/backup/repo';
 const password = 'correct horse battery staple';
-
-const unreachable: HelperStatus = {
-  state: 'unreachable',
-  detail: 'The Backup Manager helper service is not running.',
-  action: 'Start it with: sudo systemctl start backup-manager-helper',
-  helperVersion: null,
-};
 
 let dir: string;
 let file: string;
@@ -68,17 +59,7 @@ function setup(
     },
   };
   const secrets = options.console ? undefined : new EncryptedSecretsFile(cipher, file);
-  const service = createAppService({
-    info: { version: '1.2.3', mode: options.console ? 'console' : 'electron' },
-    collectOverview: () => Promise.reject(new Error('not in these tests')),
-    helper: { status: () => unreachable, onStatus: () => () => undefined },
-    helperRequests: () => (options.disconnected ? null : helper),
-    secrets,
-  });
-  const internal: unknown[] = [];
-  const dispatcher = createRequestDispatcher(service.handlers, {
-    onInternalError: (_channel, error) => internal.push(error),
-  });
+  const { dispatcher, internal } = appOverHelper({ helper, connected: !options.disconnected, secrets });
   return { dispatcher, secrets, asked, internal };
 }
 

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HelperRequestError } from '../helper-client/helper-client-errors';
 import type { RequestChannel, RequestParams } from '../ipc/contract';
-import { restoreApp, unreachable } from './testing/restore-app-harness';
+import { unreachable } from './testing/app-harness';
+import { restoreApp } from './testing/restore-app-harness';
 import {
   wireCompatibility,
   wireHandle,

@@ -5,34 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RestoreJob } from '../../helper-protocol/restore-model';
-import type { ThrottleClock } from '../sessions/progress-throttle';
+import { ManualClock } from '../progress/testing/manual-clock';
 import { RestoreJobAnnouncer } from './restore-job-announcer';
 import { emptyProgress } from './restore-jobs';
 
 function fakeClock() {
-  let now = 0;
-  const timers = new Map<number, { at: number; callback: () => void }>();
-  let next = 1;
-  const clock: ThrottleClock = {
-    now: () => now,
-    setTimeout: (callback, ms) => {
-      timers.set(next, { at: now + ms, callback });
-      return next++;
-    },
-    clearTimeout: (handle) => timers.delete(handle as number),
-  };
-  const advance = (ms: number) => {
-    const until = now + ms;
-    for (;;) {
-      const due = [...timers.entries()].filter(([, t]) => t.at <= until).sort((a, b) => a[1].at - b[1].at)[0];
-      if (due === undefined) break;
-      timers.delete(due[0]);
-      now = due[1].at;
-      due[1].callback();
-    }
-    now = until;
-  };
-  return { clock, advance, pending: () => timers.size };
+  const clock = new ManualClock();
+  return { clock, advance: (ms: number) => clock.advance(ms), pending: () => clock.pendingTimers };
 }
 
 function job(): RestoreJob {

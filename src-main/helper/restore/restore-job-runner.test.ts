@@ -11,6 +11,7 @@ import { chmod, mkdir, mkdtemp, open, readFile, rm, stat, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RestoreJob } from '../../helper-protocol/restore-model';
 import { readJobReport } from './restore-job-report';
 import {
   alphaFiles,
@@ -38,13 +39,16 @@ const sfdiskJson = JSON.stringify({
 });
 
 let dir: string;
+/** Called with every restore/changed of the harness (a test sets it; reset after each test). */
+let onNotify: ((job: RestoreJob) => void) | null = null;
 let harness: RestoreJobHarness;
 
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'bm-restore-runner-'));
-  harness = await createRestoreJobHarness(dir);
+  harness = await createRestoreJobHarness(dir, { onNotify: (job) => onNotify?.(job) });
 });
 afterEach(async () => {
+  onNotify = null;
   await harness.close();
   await rm(dir, { recursive: true, force: true });
 });
@@ -166,24 +170,23 @@ describe('a restore job into a folder', () => {
     }
     expect(done.checklist.find((i) => i.id === 'uuid-remap')?.status).toBe('todo');
 
-    // Cancel as soon as the restore has written something.
-    const cancelled = harness.runner.start({
+    // Cancel the moment the job announces its restore phase (phase changes go out at once, before the restorer
+    // runs): deterministic however fast this machine restores 29 MB.
+    const cancelledTarget = path.join(dir, 'cancelled');
+    onNotify = (announced) => {
+      if (
+        announced.targetRoot.endsWith('cancelled') &&
+        announced.phase === 'restore' &&
+        announced.state === 'running'
+      )
+        harness.jobs.cancel(announced.id);
+    };
+    const job = await harness.runner.start({
       handle,
       snapshotId: id,
       components,
-      target: { kind: 'folder', path: path.join(dir, 'cancelled') },
+      target: { kind: 'folder', path: cancelledTarget },
     });
-    const job = await cancelled;
-    await new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        const current = harness.jobs.get(job.id);
-        if (current.state !== 'running' || (current.phase === 'restore' && current.progress.bytesDone > 0)) {
-          clearInterval(poll);
-          resolve();
-        }
-      }, 2);
-    });
-    harness.jobs.cancel(job.id);
     const ended = await harness.jobs.wait(job.id);
     expect(ended).toMatchObject({ state: 'cancelled', phase: 'restore', error: { code: 'CANCELLED' } });
     expect(ended.verification).toBeNull();

@@ -22,10 +22,9 @@ import type { MachineManifest } from '../../system-state/manifest/machine-manife
 import { removeLocksOfDeadLocalProcesses } from '../sessions/session-stale-locks';
 import { createdSince, directoriesAbove, entriesToCreate, listExisting } from './apply-record';
 import { type PlanChoices, runPostRestore } from './post-restore';
-import { restoredFilesItem, verificationItem } from './restore-checklist';
 import { includePathsFor, osFamilyOf, type RestoreInputs, readRestoreInputs } from './restore-inputs';
 import type { JobControl, RestoreJobs } from './restore-jobs';
-import { restoreFiles, verifyFiles } from './restore-phases';
+import { restoreAndVerify } from './restore-phases';
 import { buildRestorePlan } from './restore-planner';
 import type { OpenedRepository, RestoreRepositories } from './restore-repositories';
 import { hostOsFamily, type ResolvedTarget, resolveTarget, type TargetRules } from './restore-target';
@@ -177,21 +176,12 @@ export class RestoreJobRunner {
       }
       // Written before the restore writes anything: an apply's record must survive a crash in the middle.
       await control.saveReport();
-      const restored = await restoreFiles(control, repository, {
+      await restoreAndVerify(control, repository, {
         tree: inputs.snapshot.tree,
         target: root,
         include: includePaths,
         workers: this.deps.workers,
       });
-      control.check(restoredFilesItem(restored, root));
-      await verifyFiles(control, repository, {
-        tree: inputs.snapshot.tree,
-        target: root,
-        include: includePaths,
-        filesTotal: restored.files + restored.hardlinks,
-        bytesTotal: restored.bytes,
-      });
-      control.check(verificationItem(control.job.verification));
       await runPostRestore(control, {
         inputs,
         choices: prepared.choices,

@@ -19,7 +19,7 @@ import type {
   RestoreTarget,
 } from '../../helper-protocol/restore-model';
 import type { LogLevel } from '../../helper-protocol/session-model';
-import type { ThrottleClock } from '../sessions/progress-throttle';
+import type { ThrottleClock } from '../progress/change-throttle';
 import { RestoreError } from './restore-error';
 import { RestoreJobAnnouncer } from './restore-job-announcer';
 import { RestoreJobError } from './restore-job-error';

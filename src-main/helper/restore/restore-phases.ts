@@ -10,6 +10,7 @@ import type { Repository } from '../../engine/repository/repository';
 import { verifyRestore } from '../../engine/restore/restore-verifier';
 import { type RestoreSummary, restore } from '../../engine/restore/restorer';
 import type { RestoreJobProgress } from '../../helper-protocol/restore-model';
+import { restoredFilesItem, verificationItem } from './restore-checklist';
 import type { JobControl } from './restore-jobs';
 
 export function progressOf(
@@ -104,6 +105,27 @@ export async function verifyFiles(
     `verified ${files} files (${summary.bytes} bytes, ${summary.entries} entries): ` +
       `${summary.mismatches.length} mismatches`,
   );
+}
+
+/**
+ * Both phases as every job runs them, each followed by its checklist item: the selection written into the target,
+ * then every entry written re-read against the snapshot. `where` names the target in the checklist (a test restore
+ * says "a scratch folder" rather than its temporary path).
+ */
+export async function restoreAndVerify(
+  control: JobControl,
+  repository: Repository,
+  options: FilesOptions,
+  where: string = options.target,
+): Promise<void> {
+  const restored = await restoreFiles(control, repository, options);
+  control.check(restoredFilesItem(restored, where));
+  await verifyFiles(control, repository, {
+    ...options,
+    filesTotal: restored.files + restored.hardlinks,
+    bytesTotal: restored.bytes,
+  });
+  control.check(verificationItem(control.job.verification));
 }
 
 /** lchown for code that must not follow a symlink (the apply record's directories are never links). */

@@ -12,13 +12,12 @@ import { chmodSync } from 'node:fs';
 import { loadPosixFsAddon } from '../../engine/native/posix-fs-addon';
 import type { RestoreChecklistItem, RestoreJob } from '../../helper-protocol/restore-model';
 import { removeCreated, restoreDirectoryStates } from './apply-record';
-import { restoredFilesItem, verificationItem } from './restore-checklist';
 import { RestoreError } from './restore-error';
 import { RestoreJobError } from './restore-job-error';
 import type { ApplyRecord, RestoreJobReport } from './restore-job-report';
 import { lockForRestore } from './restore-job-runner';
 import type { JobControl, RestoreJobs } from './restore-jobs';
-import { chownNoFollow, restoreFiles, verifyFiles } from './restore-phases';
+import { chownNoFollow, restoreAndVerify } from './restore-phases';
 import type { OpenedRepository, RestoreRepositories } from './restore-repositories';
 import { realpathOfPath } from './restore-target';
 
@@ -136,21 +135,12 @@ async function runRollback(
     for (const problem of removal.problems) control.fail(problem);
     control.check(createdRemovedItem(apply, removal.removed, removal.problems.length));
     if (snapshot !== null && apply.rollbackPaths.length > 0) {
-      const restored = await restoreFiles(control, opened.repository, {
+      await restoreAndVerify(control, opened.repository, {
         tree: snapshot.tree,
         target: apply.systemRoot,
         include: apply.rollbackPaths,
         workers,
       });
-      control.check(restoredFilesItem(restored, apply.systemRoot));
-      await verifyFiles(control, opened.repository, {
-        tree: snapshot.tree,
-        target: apply.systemRoot,
-        include: apply.rollbackPaths,
-        filesTotal: restored.files + restored.hardlinks,
-        bytesTotal: restored.bytes,
-      });
-      control.check(verificationItem(control.job.verification));
     }
     control.setPhase('post-restore');
     const problems = await restoreDirectoryStates(

@@ -11,12 +11,11 @@ import path from 'node:path';
 import type { RestoreChecklistItem, RestoreJob } from '../../helper-protocol/restore-model';
 import type { HelperSettings } from '../../helper-protocol/session-model';
 import { hostnameOf, isRollbackSnapshot, systemStateSessions } from './restore-catalog';
-import { restoredFilesItem, verificationItem } from './restore-checklist';
 import { includePathsFor, readRestoreInputs } from './restore-inputs';
 import { RestoreJobError } from './restore-job-error';
 import { lockForRestore } from './restore-job-runner';
 import type { JobControl, RestoreJobStart, RestoreJobs } from './restore-jobs';
-import { restoreFiles, verifyFiles } from './restore-phases';
+import { restoreAndVerify } from './restore-phases';
 import type { OpenedRepository, RestoreRepositories } from './restore-repositories';
 
 export interface TestRestoreDeps {
@@ -139,21 +138,12 @@ async function runTestRestore(
     control.report.includePaths = includePaths;
     await mkdir(scratch, { recursive: true, mode: 0o700 });
     await control.saveReport();
-    const restored = await restoreFiles(control, repository, {
-      tree: inputs.snapshot.tree,
-      target: scratch,
-      include: includePaths,
-      workers,
-    });
-    control.check(restoredFilesItem(restored, 'a scratch folder'));
-    await verifyFiles(control, repository, {
-      tree: inputs.snapshot.tree,
-      target: scratch,
-      include: includePaths,
-      filesTotal: restored.files + restored.hardlinks,
-      bytesTotal: restored.bytes,
-    });
-    control.check(verificationItem(control.job.verification));
+    await restoreAndVerify(
+      control,
+      repository,
+      { tree: inputs.snapshot.tree, target: scratch, include: includePaths, workers },
+      'a scratch folder',
+    );
     control.setPhase('post-restore');
     control.check(manifestItem(inputs.manifest !== null, inputs.notes));
     control.check({

@@ -1,28 +1,13 @@
 /**
- * Progress of one session, thinned to at most 10 notifications a second: the engine reports per chunk (thousands
- * a second), and every notification crosses the helper socket and re-renders the UI. The first value and every
- * phase change go out at once; within a 100 ms window only the latest value is kept and sent when the window ends,
- * so the UI never shows a value older than 100 ms and the last one is never lost (flush()).
+ * Progress of one session with its rate and ETA, thinned to at most 10 notifications a second (ChangeThrottle: the
+ * first value and every phase change go out at once, the latest value of a 100 ms window when it ends, the last one
+ * is never lost with flush()).
  */
 import type { SessionProgress } from '../../helper-protocol/session-model';
+import { ChangeThrottle, systemClock, type ThrottleClock } from '../progress/change-throttle';
 
 export type RawProgress = Omit<SessionProgress, 'bytesPerSecond' | 'etaSeconds'>;
 
-export interface ThrottleClock {
-  /** Milliseconds, monotonic enough for rates. */
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-const systemClock: ThrottleClock = {
-  now: () => performance.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
-
-/** 10 emits per second at most. */
-export const progressWindowMs = 100;
 /** The rate is the average over about this long, so a stalled chunk upload does not make it jump to zero. */
 export const rateWindowMs = 5000;
 
@@ -32,67 +17,35 @@ interface Sample {
 }
 
 export class ProgressThrottle {
-  private lastEmitAt = Number.NEGATIVE_INFINITY;
   private lastPhase: RawProgress['phase'] | null = null;
-  private pending: SessionProgress | null = null;
-  private timer: unknown = null;
   private samples: Sample[] = [];
+  private readonly throttle: ChangeThrottle<SessionProgress>;
 
   constructor(
-    private readonly emit: (progress: SessionProgress) => void,
+    emit: (progress: SessionProgress) => void,
     private readonly clock: ThrottleClock = systemClock,
-  ) {}
+  ) {
+    this.throttle = new ChangeThrottle(emit, (progress) => progress.phase, clock);
+  }
 
   push(raw: RawProgress): void {
     const now = this.clock.now();
-    const phaseChanged = raw.phase !== this.lastPhase;
     // Bytes restart from zero in a new phase (verify re-reads) or a new attempt: the old samples would lie.
     const last = this.samples.at(-1);
-    if (phaseChanged || (last !== undefined && raw.bytesDone < last.bytes)) this.samples = [];
-    this.addSample(now, raw.bytesDone);
-    const progress = this.withRate(raw);
+    if (raw.phase !== this.lastPhase || (last !== undefined && raw.bytesDone < last.bytes)) this.samples = [];
     this.lastPhase = raw.phase;
-    if (phaseChanged || now - this.lastEmitAt >= progressWindowMs) {
-      this.cancelTimer();
-      this.pending = null;
-      this.send(progress, now);
-      return;
-    }
-    this.pending = progress;
-    if (this.timer === null)
-      this.timer = this.clock.setTimeout(
-        () => {
-          this.timer = null;
-          this.flush();
-        },
-        this.lastEmitAt + progressWindowMs - now,
-      );
+    this.addSample(now, raw.bytesDone);
+    this.throttle.offer(this.withRate(raw));
   }
 
   /** Emits the value held back, if any (call it when the phase or the session ends). */
   flush(): void {
-    this.cancelTimer();
-    const pending = this.pending;
-    if (pending === null) return;
-    this.pending = null;
-    this.send(pending, this.clock.now());
+    this.throttle.flush();
   }
 
   /** Stops the timer; a value still held back is dropped (flush() first to keep it). */
   dispose(): void {
-    this.cancelTimer();
-    this.pending = null;
-  }
-
-  private send(progress: SessionProgress, now: number): void {
-    this.lastEmitAt = now;
-    this.emit(progress);
-  }
-
-  private cancelTimer(): void {
-    if (this.timer === null) return;
-    this.clock.clearTimeout(this.timer);
-    this.timer = null;
+    this.throttle.dispose();
   }
 
   private addSample(at: number, bytes: number): void {

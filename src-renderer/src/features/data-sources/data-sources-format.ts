@@ -2,13 +2,12 @@
  * Data sources: the words and checks the screen shows, kept out of the components so they stay presentational.
  */
 import type { ScheduleSpec, ScheduleState, SessionSource } from '@contract';
+import { weekdayNames } from '../../components/format';
 
 export const sourceTitles: Record<SessionSource, string> = {
   'system-state': 'System state',
   files: 'Files and folders',
 };
-
-const weekdayNames = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 /** "Daily at 02:30", "Weekly on Mon, Thu at 21:00", "Off". */
 export function describeSpec(spec: ScheduleSpec): string {

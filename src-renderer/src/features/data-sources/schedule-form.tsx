@@ -1,8 +1,7 @@
 import type { ScheduleSpec, ScheduleState } from '@contract';
 import { type FormEvent, useId, useState } from 'react';
+import { WeekdayChecks } from '../../components/weekday-checks';
 import { describeNextRun, describeSpec, isEnabled, isValidTime, sourceTitles } from './data-sources-format';
-
-const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 /** Enabled or not (as text, not only colour), the schedule and its next run. */
 export function ScheduleSummary({ schedule }: { schedule: ScheduleState }) {
@@ -94,19 +93,10 @@ export function ScheduleForm({
         </div>
       )}
       {kind === 'weekly' && (
-        <fieldset className="data-sources-days">
-          <legend>On</legend>
-          {weekdays.map((name, day) => (
-            <label key={name}>
-              <input
-                type="checkbox"
-                checked={days.includes(day)}
-                onChange={(e) => setDays(e.target.checked ? [...days, day] : days.filter((d) => d !== day))}
-              />{' '}
-              {name}
-            </label>
-          ))}
-        </fieldset>
+        <WeekdayChecks
+          chosen={days}
+          onChange={(day, checked) => setDays(checked ? [...days, day] : days.filter((d) => d !== day))}
+        />
       )}
       <button
         type="submit"

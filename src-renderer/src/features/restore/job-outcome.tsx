@@ -1,6 +1,5 @@
 import type { RestoreJob } from '@contract';
-import { formatBytes } from '../../components/format';
-import { formatCount } from '../sessions/sessions-text';
+import { formatBytes, formatCount } from '../../components/format';
 import { RestoreBadge } from './restore-badge';
 import { checklistViews, formatDateTime, jobStateViews, outcomeText } from './restore-text';
 
@@ -89,7 +88,7 @@ function Verification({ job }: { job: RestoreJob }) {
   return (
     <section aria-labelledby={`${job.id}-verification`} data-testid="verification">
       <h4 id={`${job.id}-verification`}>Verification</h4>
-      <dl className="restore-numbers">
+      <dl className="figures">
         <div data-fact="verified-files">
           <dt>Files checked</dt>
           <dd>{formatCount(verification.filesChecked)}</dd>

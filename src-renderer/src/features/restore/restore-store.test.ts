@@ -1,5 +1,6 @@
 import type { RestoreJob } from '@contract';
 import { describe, expect, it } from 'vitest';
+import { ok } from '../../api/testing/fake-api';
 import { canLeave, choicesFor, planIsCurrent } from './restore-choices';
 import { createRestoreStore, restoreStoreFor } from './restore-store';
 import {
@@ -9,7 +10,6 @@ import {
   job,
   jobId,
   machine,
-  ok,
   repositoryInfo,
   session,
   sessions,

@@ -12,6 +12,7 @@ import type {
   RestoreMachine,
   RestorePlan,
 } from '@contract';
+import { positionState } from '../../components/stepper';
 
 export type Tone = 'ok' | 'warn' | 'error' | 'neutral' | 'running';
 
@@ -192,8 +193,7 @@ export function phaseStates(
   return phaseOrder
     .filter((p) => p !== 'done')
     .map((phase) => {
-      const index = phaseOrder.indexOf(phase);
-      let state: PhaseState = index < at ? 'done' : index === at ? 'current' : 'pending';
+      let state: PhaseState = positionState(phaseOrder.indexOf(phase), at);
       if (phase === 'rollback-backup' && job.target.kind === 'folder') state = 'skipped';
       else if (state === 'current' && stopped) state = 'stopped';
       return { phase, label: phaseLabels[phase], state };

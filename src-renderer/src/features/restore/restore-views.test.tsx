@@ -1,6 +1,7 @@
 import type { RestoreJob } from '@contract';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { fakeApi } from '../../api/testing/fake-api';
 import { CompatibilityStep } from './compatibility-step';
 import { ComponentsStep } from './components-step';
 import { JobProgress } from './job-progress';
@@ -14,7 +15,6 @@ import { TargetStep } from './target-step';
 import {
   compatibility,
   completedJob,
-  fakeApi,
   job,
   machine,
   plan,

@@ -1,6 +1,5 @@
 import type { RestoreMachine, RestoreSessionEntry } from '@contract';
-import { formatBytes } from '../../components/format';
-import { formatCount } from '../sessions/sessions-text';
+import { formatBytes, formatCount } from '../../components/format';
 import { FailureMessage } from './failure-message';
 import { type RestoreStoreApi, useRestore } from './restore-store';
 import { describeMachine, formatDateTime } from './restore-text';

@@ -1,19 +1,13 @@
-/** A fake API and sample restore data for the Restore tests. */
+/** Sample restore data and a fake helper with a repository (on the shared fake API) for the Restore tests. */
 import type {
-  BackupManagerApi,
   CompatibilityReport,
-  EventChannel,
-  EventPayload,
-  RequestChannel,
-  RequestParams,
-  RequestResult,
   RestoreJob,
   RestoreMachine,
   RestorePlan,
   RestoreRepositoryInfo,
   RestoreSessionEntry,
-  Result,
 } from '@contract';
+import { type FakeApi, fakeApi, ok } from '../../api/testing/fake-api';
 
 export const handle = '0123456789abcdef0123456789abcdef';
 export const snapshotNew = 'a'.repeat(64);
@@ -217,58 +211,6 @@ export function completedJob(patch: Partial<RestoreJob> = {}): RestoreJob {
     ],
     ...patch,
   });
-}
-
-type Handler = (params: unknown) => Result<unknown> | Promise<Result<unknown>>;
-
-export interface FakeApi extends BackupManagerApi {
-  calls: { channel: RequestChannel; params: unknown }[];
-  /** The handler may answer later (a promise), to test what happens while a request is under way. */
-  handle<C extends RequestChannel>(
-    channel: C,
-    handler: (params: RequestParams<C>) => Result<RequestResult<C>> | Promise<Result<RequestResult<C>>>,
-  ): void;
-  emit<E extends EventChannel>(event: E, payload: EventPayload<E>): void;
-  listeners(event: EventChannel): number;
-  paramsOf(channel: RequestChannel): unknown[];
-}
-
-export function ok<T>(value: T): Result<T> {
-  return { ok: true, value };
-}
-
-export function fakeApi(): FakeApi {
-  const handlers = new Map<RequestChannel, Handler>();
-  const listeners = new Map<EventChannel, Set<(payload: unknown) => void>>();
-  const calls: FakeApi['calls'] = [];
-  return {
-    calls,
-    handle(channel, handler) {
-      handlers.set(channel, handler as Handler);
-    },
-    async invoke(channel, params) {
-      calls.push({ channel, params });
-      const handler = handlers.get(channel);
-      if (!handler)
-        return { ok: false, code: 'HELPER_UNAVAILABLE', message: `no fake for ${channel}` } as never;
-      return (await handler(params)) as never;
-    },
-    subscribe(event, listener) {
-      const set = listeners.get(event) ?? new Set();
-      listeners.set(event, set);
-      set.add(listener as (payload: unknown) => void);
-      return () => set.delete(listener as (payload: unknown) => void);
-    },
-    emit(event, payload) {
-      for (const listener of listeners.get(event) ?? []) listener(payload);
-    },
-    listeners(event) {
-      return listeners.get(event)?.size ?? 0;
-    },
-    paramsOf(channel) {
-      return calls.filter((c) => c.channel === channel).map((c) => c.params);
-    },
-  };
 }
 
 /** A fake helper with a repository of one machine (web-01) and this machine (web-02) without sessions. */

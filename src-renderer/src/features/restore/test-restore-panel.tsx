@@ -1,13 +1,12 @@
 import type { RestoreJob, ScheduleSpec } from '@contract';
+import { formatCount } from '../../components/format';
+import { WeekdayChecks } from '../../components/weekday-checks';
 import { describeNextRun, describeSpec } from '../data-sources/data-sources-format';
-import { formatCount } from '../sessions/sessions-text';
 import { FailureMessage } from './failure-message';
 import { JobProgress } from './job-progress';
 import { RestoreBadge } from './restore-badge';
 import { formatDateTime, jobStateViews } from './restore-text';
 import { type TestRestoreStoreApi, useTestRestore } from './test-restore-store';
-
-const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 /**
  * Test restore: proves the backups can be restored without touching this system — the latest System state session
@@ -149,19 +148,7 @@ function TestSchedule({ store }: { store: TestRestoreStoreApi }) {
         </button>
       </div>
       {form.kind === 'weekly' && (
-        <fieldset className="restore-weekdays">
-          <legend>On</legend>
-          {weekdays.map((name, day) => (
-            <label key={name}>
-              <input
-                type="checkbox"
-                checked={form.weekdays.includes(day)}
-                onChange={(event) => actions.setWeekday(day, event.target.checked)}
-              />{' '}
-              {name}
-            </label>
-          ))}
-        </fieldset>
+        <WeekdayChecks className="restore-weekdays" chosen={form.weekdays} onChange={actions.setWeekday} />
       )}
       <p className="small" role="status">
         {error ? (

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { completedJob, fakeApi, job, ok } from './test-fixtures';
+import { fakeApi, ok } from '../../api/testing/fake-api';
+import { completedJob, job } from './test-fixtures';
 import { createTestRestoreStore, specOf } from './test-restore-store';
 
 const testJob = job({ id: '9'.repeat(32), kind: 'test-restore' });

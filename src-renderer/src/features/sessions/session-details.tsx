@@ -1,13 +1,12 @@
 /** One session: its facts, the failure with a link into its troubleshooting check, the timeline and the log. */
 import type { SessionDetail, SessionLogEntry } from '@contract';
-import { formatBytes } from '../../components/format';
+import { formatBytes, formatCount } from '../../components/format';
 import { type SessionsStoreApi, useSessions } from './sessions-store';
 import {
   attemptChain,
   checkName,
   filesSummary,
   formatClock,
-  formatCount,
   formatTime,
   logLevelLabels,
   logLevelTones,

@@ -7,9 +7,10 @@
 import { act, Profiler } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fakeApi } from '../../api/testing/fake-api';
 import { SessionProgressView } from './session-progress';
 import { createSessionsStore } from './sessions-store';
-import { fakeApi, progress, summary } from './test-fixtures';
+import { progress, summary } from './test-fixtures';
 
 // React asks test environments to declare themselves, so that act() flushes updates synchronously.
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;

@@ -4,10 +4,12 @@
  */
 import type { SessionProgress, SessionSummary } from '@contract';
 import { memo } from 'react';
-import { formatBytes, percent } from '../../components/format';
-import { PhaseStepper } from './phase-stepper';
+import { ProgressFigures } from '../../components/progress-figures';
+import { Stepper } from '../../components/stepper';
 import { progressOf, type SessionsStoreApi, useSessions } from './sessions-store';
-import { formatCount, formatEta, formatRate, truncateMiddle } from './sessions-text';
+import { stepStates } from './sessions-text';
+
+const spoken = { done: 'done', current: 'current', pending: 'not started' } as const;
 
 export const SessionProgressView = memo(function SessionProgressView({
   store,
@@ -22,7 +24,7 @@ export const SessionProgressView = memo(function SessionProgressView({
   );
 });
 
-/** Presentational: the stepper, the bar and the numbers. */
+/** Presentational: the phases (the done ones ticked, the current one highlighted), the bar and the numbers. */
 export function ProgressNumbers({
   source,
   phase,
@@ -32,59 +34,15 @@ export function ProgressNumbers({
   phase: SessionSummary['phase'];
   progress: SessionProgress | undefined;
 }) {
-  const bytesTotal = progress?.bytesTotal ?? null;
-  const filesTotal = progress?.filesTotal ?? null;
-  const value = progress && bytesTotal ? Math.round(percent(progress.bytesDone, bytesTotal)) : null;
-  const bytes = progress
-    ? `${formatBytes(progress.bytesDone)}${bytesTotal === null ? '' : ` of ${formatBytes(bytesTotal)}`}`
-    : '—';
-  const files = progress
-    ? `${formatCount(progress.filesDone)}${filesTotal === null ? '' : ` of ${formatCount(filesTotal)}`}`
-    : '—';
+  const steps = stepStates(source, phase).map((step) => ({
+    id: step.phase,
+    label: step.label,
+    state: step.state,
+  }));
   return (
     <div className="sessions-progress" data-testid="session-progress">
-      <PhaseStepper source={source} phase={phase} />
-      <div
-        className="bar bar-thick"
-        role="progressbar"
-        aria-label="Backed up"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={value ?? undefined}
-        aria-valuetext={value === null ? 'Working out the size…' : `${value}% — ${bytes}`}
-      >
-        <div className="bar-fill" style={{ width: `${value ?? 0}%` }} />
-      </div>
-      <dl className="sessions-numbers">
-        <div data-fact="progress-percent">
-          <dt>Done</dt>
-          <dd>{value === null ? '—' : `${value}%`}</dd>
-        </div>
-        <div data-fact="progress-bytes">
-          <dt>Data</dt>
-          <dd>{bytes}</dd>
-        </div>
-        <div data-fact="progress-files">
-          <dt>Files</dt>
-          <dd>{files}</dd>
-        </div>
-        <div data-fact="progress-rate">
-          <dt>Rate</dt>
-          <dd>{progress ? formatRate(progress.bytesPerSecond) : '—'}</dd>
-        </div>
-        <div data-fact="progress-eta">
-          <dt>Time left</dt>
-          <dd>{progress ? formatEta(progress.etaSeconds) : '—'}</dd>
-        </div>
-      </dl>
-      <p
-        className="sessions-current-item"
-        data-testid="current-item"
-        title={progress?.currentItem ?? undefined}
-      >
-        <span className="muted">Now: </span>
-        <span className="mono">{progress?.currentItem ? truncateMiddle(progress.currentItem) : '—'}</span>
-      </p>
+      <Stepper label="Phases" items={steps} spoken={spoken} idAttribute="data-phase" />
+      <ProgressFigures progress={progress ?? null} barLabel="Backed up" factPrefix="progress" />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { fakeApi } from '../../api/testing/fake-api';
 import { createSessionsStore, progressOf } from './sessions-store';
-import { detail, failingPreflight, fakeApi, passingPreflight, progress, summary } from './test-fixtures';
+import { detail, failingPreflight, passingPreflight, progress, summary } from './test-fixtures';
 
 function setup() {
   const api = fakeApi();

@@ -1,18 +1,16 @@
 import type { SessionStatus } from '@contract';
 import { describe, expect, it } from 'vitest';
+import { formatEta, formatRate, truncateMiddle } from '../../components/format';
 import {
   attemptChain,
   filesSummary,
   formatDuration,
-  formatEta,
-  formatRate,
   problemsSummary,
   startVerdict,
   statusViews,
   stepStates,
   timelineGroups,
   troubleshootingHref,
-  truncateMiddle,
 } from './sessions-text';
 import { detail } from './test-fixtures';
 

@@ -1,6 +1,6 @@
 /**
  * The Sessions screen's words and numbers: status labels and tones (text and icon, never colour alone), the
- * phases a source goes through, durations, rates, ETAs, the attempt chain of a restarted session, the timeline
+ * phases a source goes through, durations, the attempt chain of a restarted session, the timeline
  * grouped per attempt, and the link into a troubleshooting check. Pure functions, tested on their own.
  */
 import type {
@@ -13,6 +13,8 @@ import type {
   SessionStatus,
   SessionSummary,
 } from '@contract';
+import { formatCount } from '../../components/format';
+import { positionState } from '../../components/stepper';
 
 export type Tone = 'ok' | 'warn' | 'error' | 'neutral' | 'running';
 
@@ -95,9 +97,7 @@ export function stepStates(
 ): { phase: SessionPhase; label: string; state: StepState }[] {
   const at = phaseOrder.indexOf(phase);
   return phasesOf(source).map((p) => {
-    const index = phaseOrder.indexOf(p);
-    const state: StepState = index < at ? 'done' : index === at ? 'current' : 'pending';
-    return { phase: p, label: phaseLabels[p], state };
+    return { phase: p, label: phaseLabels[p], state: positionState(phaseOrder.indexOf(p), at) };
   });
 }
 
@@ -116,36 +116,6 @@ export function sessionDuration(session: Pick<SessionSummary, 'startedAt' | 'end
   if (session.startedAt === null) return '—';
   const end = session.endedAt === null ? now : Date.parse(session.endedAt);
   return formatDuration((end - Date.parse(session.startedAt)) / 1000);
-}
-
-/** Decimal megabytes a second, as transfer rates are usually shown. */
-export function formatRate(bytesPerSecond: number): string {
-  if (!Number.isFinite(bytesPerSecond) || bytesPerSecond <= 0) return '—';
-  const mb = bytesPerSecond / 1_000_000;
-  return `${mb >= 100 ? mb.toFixed(0) : mb >= 10 ? mb.toFixed(1) : mb.toFixed(2)} MB/s`;
-}
-
-/** "About 3 minutes left"; seconds only at the very end. */
-export function formatEta(seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds)) return '—';
-  if (seconds < 60) return 'Less than a minute';
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `About ${minutes} minute${minutes === 1 ? '' : 's'}`;
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  return `About ${hours} h ${rest} min`;
-}
-
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-/** Keeps both ends of a long path: "/var/lib/…/very/deep/file.conf". */
-export function truncateMiddle(text: string, max = 64): string {
-  if (text.length <= max) return text;
-  const keep = max - 1;
-  const head = Math.ceil(keep * 0.4);
-  return `${text.slice(0, head)}…${text.slice(text.length - (keep - head))}`;
 }
 
 export function formatTime(iso: string | null): string {

@@ -1,12 +1,13 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { ApiProvider } from '../../api/api-context';
+import { fakeApi } from '../../api/testing/fake-api';
 import { PreflightReview } from './preflight-review';
 import { SessionDetails } from './session-details';
 import { ProgressNumbers } from './session-progress';
 import { SessionsHistory } from './sessions-history';
 import { createSessionsStore, type SessionsState } from './sessions-store';
-import { detail, failingPreflight, fakeApi, progress, summary } from './test-fixtures';
+import { detail, failingPreflight, progress, summary } from './test-fixtures';
 
 function storeWith(patch: Partial<SessionsState>) {
   const api = fakeApi();

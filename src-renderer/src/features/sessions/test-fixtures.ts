@@ -1,17 +1,5 @@
-/** A fake API and sample sessions for the Sessions tests. */
-import type {
-  BackupManagerApi,
-  EventChannel,
-  EventPayload,
-  PreflightResult,
-  RequestChannel,
-  RequestParams,
-  RequestResult,
-  Result,
-  SessionDetail,
-  SessionProgress,
-  SessionSummary,
-} from '@contract';
+/** Sample sessions for the Sessions tests (their fake API is api/testing/fake-api.ts). */
+import type { PreflightResult, SessionDetail, SessionProgress, SessionSummary } from '@contract';
 
 export function summary(patch: Partial<SessionSummary> = {}): SessionSummary {
   return {
@@ -123,47 +111,3 @@ export const failingPreflight: PreflightResult = {
   ],
   overall: 'fail',
 };
-
-type Handler = (params: unknown) => Result<unknown> | Promise<Result<unknown>>;
-
-export interface FakeApi extends BackupManagerApi {
-  calls: { channel: RequestChannel; params: unknown }[];
-  /** The handler may answer later (a promise), to test what happens while a request is under way. */
-  handle<C extends RequestChannel>(
-    channel: C,
-    handler: (params: RequestParams<C>) => Result<RequestResult<C>> | Promise<Result<RequestResult<C>>>,
-  ): void;
-  emit<E extends EventChannel>(event: E, payload: EventPayload<E>): void;
-  listeners(event: EventChannel): number;
-}
-
-export function fakeApi(): FakeApi {
-  const handlers = new Map<RequestChannel, Handler>();
-  const listeners = new Map<EventChannel, Set<(payload: unknown) => void>>();
-  const calls: FakeApi['calls'] = [];
-  return {
-    calls,
-    handle(channel, handler) {
-      handlers.set(channel, handler as Handler);
-    },
-    async invoke(channel, params) {
-      calls.push({ channel, params });
-      const handler = handlers.get(channel);
-      if (!handler)
-        return { ok: false, code: 'HELPER_UNAVAILABLE', message: `no fake for ${channel}` } as never;
-      return (await handler(params)) as never;
-    },
-    subscribe(event, listener) {
-      const set = listeners.get(event) ?? new Set();
-      listeners.set(event, set);
-      set.add(listener as (payload: unknown) => void);
-      return () => set.delete(listener as (payload: unknown) => void);
-    },
-    emit(event, payload) {
-      for (const listener of listeners.get(event) ?? []) listener(payload);
-    },
-    listeners(event) {
-      return listeners.get(event)?.size ?? 0;
-    },
-  };
-}

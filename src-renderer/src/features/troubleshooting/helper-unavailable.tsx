@@ -1,36 +1,20 @@
 import type { HelperStatus } from '@contract';
-import { helperIndicator } from '../../components/status-indicators';
+import { HelperUnavailableCard } from '../../components/helper-unavailable-card';
 import { checkGuides } from './check-guide';
 
-/**
- * The checks run in the helper: without one, say so, with what to do, and what would be checked; never a
- * spinner. `helper` is null before main has reported on it.
- */
+/** The checks run in the helper: without one, say so, with what to do, and what would be checked. */
 export function HelperUnavailable({ helper }: { helper: HelperStatus | null }) {
-  const info = helper && helperIndicator(helper);
-  const connecting = helper === null || helper.state === 'connecting';
   return (
     <>
-      <section
-        className="card troubleshooting-unavailable"
-        aria-labelledby="troubleshooting-unavailable-title"
-        data-testid="troubleshooting-helper-unavailable"
-      >
-        <h3 id="troubleshooting-unavailable-title">
-          {connecting ? 'Waiting for the helper' : `The checks cannot run: ${info?.label.toLowerCase()}`}
-        </h3>
-        <p>
-          The checks run in the Backup Manager helper, the part of Backup Manager with the rights to look at
-          services, disks and snapshots.{' '}
-          {connecting && 'Backup Manager is connecting to it; the checks start as soon as it answers.'}
-        </p>
-        {helper?.detail && <p>{helper.detail}</p>}
-        {info?.action && (
-          <p>
-            <strong>What to do:</strong> {info.action}
-          </p>
-        )}
-      </section>
+      <HelperUnavailableCard
+        helper={helper}
+        id="troubleshooting-unavailable"
+        testId="troubleshooting-helper-unavailable"
+        className="troubleshooting-unavailable"
+        cannot="The checks cannot run"
+        purpose="The checks run in the Backup Manager helper, the part of Backup Manager with the rights to look at services, disks and snapshots."
+        onceConnected="the checks start"
+      />
       <section className="card" aria-labelledby="troubleshooting-what-title">
         <h3 id="troubleshooting-what-title">What is checked</h3>
         <dl className="troubleshooting-guide">
