@@ -174,6 +174,22 @@ describe('RestoreJobs', () => {
     );
   });
 
+  it('waits on stop for a job that has just ended to write its report', async () => {
+    // The state flips before the report is written; a stop must not return inside that window. Each round
+    // stops a few microtasks later so one of them lands in it.
+    for (let delay = 0; delay < 12; delay++) {
+      const own = await mkdtemp(path.join(tmpdir(), 'bm-restore-jobs-stop-'));
+      const registry = new RestoreJobs({ stateDir: own, notify: () => undefined, log: () => undefined });
+      const { release, released } = gate();
+      const job = registry.launch(start(), () => released);
+      release();
+      for (let i = 0; i < delay; i++) await Promise.resolve();
+      await registry.closeAll();
+      expect(JSON.parse(await readFile(reportFileOf(own, job.id), 'utf8')).job.id).toBe(job.id);
+      await rm(own, { recursive: true });
+    }
+  });
+
   it(`lists at most ${maxListedProblems} failures and says how many more there were`, async () => {
     const job = jobs.launch(start(), async (control) => {
       for (let i = 0; i < maxListedProblems + 25; i++)

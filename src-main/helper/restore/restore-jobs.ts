@@ -127,7 +127,8 @@ export class RestoreJobs {
   async recordFailed(start: RestoreJobStart, error: unknown): Promise<RestoreJob> {
     const entry = this.newEntry(start);
     this.jobs.set(entry.job.id, entry);
-    await this.finish(entry, error);
+    entry.done = this.finish(entry, error);
+    await entry.done;
     return structuredClone(entry.job);
   }
 
@@ -210,12 +211,14 @@ export class RestoreJobs {
   /** Helper stop: running jobs stop (failed, SERVICE_STOPPED), their reports are written, waiters answered. */
   async closeAll(): Promise<void> {
     this.closed = true;
-    const running = [...this.jobs.values()].filter((entry) => entry.job.state === 'running');
-    for (const entry of running) {
+    const entries = [...this.jobs.values()];
+    for (const entry of entries.filter((e) => e.job.state === 'running')) {
       entry.stopping = true;
       entry.controller?.abort();
     }
-    await Promise.all(running.map((entry) => entry.done));
+    // Every job's `done`, not only the running ones': a job that has just ended is still writing its report
+    // (its state flips before the write), and the helper must not exit or drop the state folder under it.
+    await Promise.all(entries.map((entry) => entry.done));
   }
 
   private entryOf(id: string): JobEntry {
