@@ -113,7 +113,7 @@ export interface BackupSummary {
 }
 
 /** Queued files above which the scanner waits for the workers. */
-const maxBacklog = 4096;
+const maxBacklog = 1024;
 
 /**
  * Backs up `options.paths` into `repository`. The repository may still be opening (a promise): counting the

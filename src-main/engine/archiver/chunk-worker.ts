@@ -4,13 +4,14 @@
  * those. See chunk-protocol.ts for the message flow.
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { Chunker, maxChunkSize } from '../chunker/chunker';
+import { Chunker } from '../chunker/chunker';
 import { parseChunkerPolynomial } from '../chunker/chunker-polynomial';
 import { idOf } from '../ids';
 import { createGarbagePacer } from '../parallel/garbage-collector';
 import type { WorkerHandler } from '../parallel/worker-channel';
 import type { EncodedBlob } from '../repository/blob';
 import { encodeBlob } from '../repository/blob-codec';
+import { ChunkAssembler, ChunkBufferPool, chunkFootprint } from './chunk-buffers';
 import type {
   ChunkQuery,
   ChunkWorkerInit,
@@ -35,11 +36,10 @@ export function createChunkWorker(
 ): WorkerHandler {
   const init = rawInit as ChunkWorkerInit;
   const chunker = new Chunker(parseChunkerPolynomial(init.polynomial));
-  // Chunks are cut out of this buffer; a chunk never exceeds maxChunkSize, so the unfinished tail plus one read
-  // always fits.
-  const assembly = Buffer.allocUnsafeSlow(maxChunkSize + init.readBufferSize);
+  const readBuffer = Buffer.allocUnsafeSlow(init.readBufferSize);
   const held = new Map<string, { id: string; data: Buffer }>();
   const pool = new ChunkBufferPool();
+  const assembler = new ChunkAssembler(pool);
   const pacer = createGarbagePacer();
   const files = new Map<number, FileState>();
   const queue: FileTask[] = [];
@@ -69,7 +69,7 @@ export function createChunkWorker(
     state.outcome.content?.push(id);
     state.unanswered++;
     held.set(`${state.outcome.task}:${seq}`, { id, data });
-    heldBytes += data.length;
+    heldBytes += chunkFootprint(data);
     queries.push({ task: state.outcome.task, seq, id, size: data.length });
   };
 
@@ -87,26 +87,22 @@ export function createChunkWorker(
       const before = fstatSync(fd, { bigint: true });
       if (!before.isFile())
         throw Object.assign(new Error('is no longer a regular file'), { code: 'ECHANGED' });
-      // assembly[0] holds the byte at absolute offset `base` of the file; cut offsets are absolute.
-      let filled = 0;
+      // Cut offsets are absolute; `base` is the file offset of readBuffer[0].
       let base = 0;
       let seq = 0;
       for (;;) {
-        const bytesRead = readSync(fd, assembly, filled, init.readBufferSize, null);
+        const bytesRead = readSync(fd, readBuffer, 0, init.readBufferSize, null);
         if (bytesRead === 0) break;
+        const data = readBuffer.subarray(0, bytesRead);
         let consumed = 0;
-        for (const cut of chunker.push(assembly.subarray(filled, filled + bytesRead))) {
+        for (const cut of chunker.push(data)) {
           const end = cut - base;
-          emitChunk(state, seq++, pool.copyOut(assembly, consumed, end));
+          emitChunk(state, seq++, assembler.take(data.subarray(consumed, end)));
           consumed = end;
         }
-        filled += bytesRead;
+        assembler.append(data.subarray(consumed));
+        base += bytesRead;
         state.outcome.size += bytesRead;
-        if (consumed > 0) {
-          assembly.copyWithin(0, consumed, filled);
-          filled -= consumed;
-          base += consumed;
-        }
         if (heldBytes > init.maxHeldBytes) {
           flushQueries();
           await waitForAnswers();
@@ -115,7 +111,7 @@ export function createChunkWorker(
         }
       }
       chunker.finish();
-      if (filled > 0) emitChunk(state, seq++, pool.copyOut(assembly, 0, filled));
+      if (assembler.size > 0) emitChunk(state, seq++, assembler.take(readBuffer.subarray(0, 0)));
       const after = fstatSync(fd, { bigint: true });
       const changed =
         after.size !== before.size ||
@@ -145,6 +141,7 @@ export function createChunkWorker(
       await readFile(task, state);
     } catch (error) {
       chunker.finish(); // reset for the next file
+      assembler.reset();
       const err = error as NodeJS.ErrnoException;
       state.outcome.content = null;
       state.outcome.error = { code: err.code ?? 'IO_ERROR', message: err.message };
@@ -181,7 +178,7 @@ export function createChunkWorker(
       const chunk = held.get(key);
       if (chunk === undefined) continue;
       held.delete(key);
-      heldBytes -= chunk.data.length;
+      heldBytes -= chunkFootprint(chunk.data);
       // A stored chunk leaves behind itself, its compressed form and the cipher's intermediate buffers.
       pacer.note(chunk.data.length * (item.store ? 3 : 1));
       if (item.store)
@@ -238,48 +235,6 @@ function openForBackup(path: Buffer): number {
 
 function yieldToMessages(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-/**
- * Chunks' own buffers (the assembly buffer is reused for the next read), recycled. Every chunk of a large file is
- * copied out once; a fresh buffer of that size comes from mmap and costs a page fault per 4 KiB on first touch —
- * over a backup, hundreds of thousands of faults and seconds of kernel time. Large chunks therefore take buffers
- * of a power-of-two size from a free list, returned once the chunk is encoded; small ones are cheap from malloc.
- */
-class ChunkBufferPool {
-  private readonly free = new Map<number, ArrayBuffer[]>();
-  private freeBytes = 0;
-
-  constructor(
-    private readonly minPooled = 256 * 1024,
-    private readonly maxFreeBytes = 24 * 1024 * 1024,
-  ) {}
-
-  copyOut(source: Buffer, start: number, end: number): Buffer {
-    const length = end - start;
-    let chunk: Buffer;
-    if (length < this.minPooled) chunk = Buffer.allocUnsafeSlow(length);
-    else {
-      const size = 2 ** Math.ceil(Math.log2(length));
-      const reused = this.free.get(size)?.pop();
-      if (reused !== undefined) this.freeBytes -= size;
-      chunk = Buffer.from(reused ?? Buffer.allocUnsafeSlow(size).buffer, 0, length);
-    }
-    source.copy(chunk, 0, start, end);
-    return chunk;
-  }
-
-  /** Takes a chunk's buffer back once nothing uses it any more. */
-  give(chunk: Buffer): void {
-    const buffer = chunk.buffer as ArrayBuffer;
-    const size = buffer.byteLength;
-    if (chunk.byteOffset !== 0 || size < this.minPooled || (size & (size - 1)) !== 0) return;
-    if (this.freeBytes + size > this.maxFreeBytes) return;
-    const list = this.free.get(size) ?? [];
-    list.push(buffer);
-    this.free.set(size, list);
-    this.freeBytes += size;
-  }
 }
 
 /** A buffer that owns its whole ArrayBuffer, so transferring it detaches nothing else. */

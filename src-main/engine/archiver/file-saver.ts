@@ -74,13 +74,13 @@ export class FileSaver {
     private readonly repository: Repository,
     private readonly options: FileSaverOptions = {},
   ) {
-    this.maxQueuedBytes = options.maxQueuedBytes ?? 32 * 1024 * 1024;
+    this.maxQueuedBytes = options.maxQueuedBytes ?? 8 * 1024 * 1024;
     this.init = {
       key: repository.key,
       polynomial: repository.config.chunkerPolynomial.toString(16),
       compress: repository.config.version >= 2,
-      readBufferSize: 2 * 1024 * 1024,
-      maxHeldBytes: 16 * 1024 * 1024,
+      readBufferSize: 1024 * 1024,
+      maxHeldBytes: 8 * 1024 * 1024,
     };
   }
 

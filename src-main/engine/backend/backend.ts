@@ -28,6 +28,31 @@ export function writeDataLength(data: WriteData): number {
   return length;
 }
 
+/** A byte range of a file (see Backend.read). */
+export interface ReadRange {
+  offset: number;
+  length?: number;
+  /**
+   * Where to put the bytes, at least `length` long (only with an explicit `length`): the result is then a view of
+   * it. Lets a caller reuse its buffers for large reads instead of faulting in fresh memory for each. A backend
+   * may ignore it and return a buffer of its own.
+   */
+  into?: Uint8Array;
+}
+
+/**
+ * A file being written whose name is not known yet — a pack is named by the hash of its bytes: its pieces are
+ * appended as they come, so they need not be held in memory, and it appears under its name only when committed,
+ * atomically and durably as with `write`. Until then it is invisible to listings; `abort` removes it.
+ */
+export interface FileDraft {
+  append(data: readonly Uint8Array[]): Promise<void>;
+  /** Names the file (its type was given to startFile) and makes it durable. Fails with NO_SPACE like `write`. */
+  commit(file: FileHandle): Promise<void>;
+  /** Removes what was written; never throws. */
+  abort(): Promise<void>;
+}
+
 export interface FileInfo extends FileHandle {
   size: number;
 }
@@ -48,13 +73,19 @@ export interface Backend {
    * end (`offset: -4` = the last 4 bytes). Fails with NOT_FOUND when absent, CORRUPT when the file is shorter
    * than the range.
    */
-  read(file: FileHandle, range?: { offset: number; length?: number }): Promise<Buffer>;
+  read(file: FileHandle, range?: ReadRange): Promise<Buffer>;
   /**
    * Writes a complete file atomically: readers never see a partial file, and after the promise resolves the file
    * is durable (fsynced, directory entry fsynced). Fails with NO_SPACE when the storage is full, leaving nothing
    * behind.
    */
   write(file: FileHandle, data: WriteData): Promise<void>;
+  /**
+   * Starts a file of `type` to be written piece by piece and named at the end (see FileDraft). Optional: a backend
+   * that cannot stage a file leaves it out, and the caller collects the file in memory and writes it with `write`.
+   * A crash leaves a draft behind as a temporary file (see removeTemporaryFiles).
+   */
+  startFile?(type: FileType): Promise<FileDraft>;
   /** Deletes a file; deleting an absent file is not an error. */
   remove(file: FileHandle): Promise<void>;
   /**

@@ -9,7 +9,8 @@ import { chmod, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promi
 import path from 'node:path';
 import { EngineError, fromNodeError, isEngineError } from '../errors';
 import { isId } from '../ids';
-import type { Backend, FileHandle, FileInfo, FileType, WriteData } from './backend';
+import type { Backend, FileDraft, FileHandle, FileInfo, FileType, ReadRange, WriteData } from './backend';
+import { discardTempFile, LocalFileDraft, syncDirectory } from './local-draft';
 import { ReadHandleCache } from './read-handle-cache';
 import { writeAll } from './write-all';
 
@@ -99,7 +100,7 @@ export class LocalBackend implements Backend {
     }
   }
 
-  async read(file: FileHandle, range?: { offset: number; length?: number }): Promise<Buffer> {
+  async read(file: FileHandle, range?: ReadRange): Promise<Buffer> {
     const p = this.filePath(file);
     try {
       return await this.readHandles.with(p, async (handle) => {
@@ -115,7 +116,11 @@ export class LocalBackend implements Backend {
           size === null
             ? { start: range?.offset ?? 0, length: range?.length ?? 0 }
             : resolveRange(p, size, range);
-        const buffer = Buffer.allocUnsafe(length);
+        const into = range?.into;
+        const buffer =
+          into !== undefined && into.length >= length
+            ? Buffer.from(into.buffer, into.byteOffset, length)
+            : Buffer.allocUnsafe(length);
         let done = 0;
         while (done < length) {
           const { bytesRead } = await handle.read(buffer, done, length - done, start + done);
@@ -151,6 +156,37 @@ export class LocalBackend implements Backend {
       throw await discardTempFile(handle, tempPath, fromNodeError(error, finalPath));
     }
     await syncDirectory(dir);
+  }
+
+  /**
+   * A draft is a temporary file in a directory of its type (for packs, one of data/'s 256, chosen at random so
+   * drafts spread like packs do), renamed into place by commit.
+   */
+  async startFile(type: FileType): Promise<FileDraft> {
+    if (type === 'config') throw new EngineError('INVALID_ARGUMENT', 'the config is not written as a draft');
+    const base = path.join(this.location, typeDirs[type]);
+    const dir = type === 'data' ? path.join(base, randomBytes(1).toString('hex')) : base;
+    const tempPath = path.join(dir, `draft${tempMarker}${randomBytes(12).toString('hex')}`);
+    let handle: FsFileHandle;
+    try {
+      handle = await this.openNewFile(tempPath, dir);
+    } catch (error) {
+      throw fromNodeError(error, tempPath);
+    }
+    return new LocalFileDraft(handle, tempPath, {
+      pathOf: (file) => {
+        if (file.type !== type) {
+          throw new EngineError(
+            'INVALID_ARGUMENT',
+            `a ${type} draft cannot be committed as a ${file.type} file`,
+          );
+        }
+        return this.filePath(file);
+      },
+      ensureDirectory: async (target) => {
+        await mkdir(target, { recursive: true, mode: dirMode });
+      },
+    });
   }
 
   async remove(file: FileHandle): Promise<void> {
@@ -263,53 +299,4 @@ function resolveRange(
     );
   }
   return { start, length: count };
-}
-
-/**
- * After a failed write: closes and deletes the temp file so a full disk leaves nothing behind. Returns the error to
- * throw — the original one, with a note when the temp file could not be removed either.
- */
-async function discardTempFile(
-  handle: FsFileHandle | undefined,
-  tempPath: string,
-  original: EngineError,
-): Promise<EngineError> {
-  const problems: string[] = [];
-  if (handle !== undefined) {
-    try {
-      await handle.close();
-    } catch (error) {
-      problems.push(`closing it failed: ${(error as Error).message}`);
-    }
-  }
-  try {
-    await unlink(tempPath);
-  } catch (error) {
-    // ENOENT: the temp file was never created (open failed) — nothing to clean up.
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      problems.push(`removing it failed: ${(error as Error).message}`);
-    }
-  }
-  if (problems.length === 0) return original;
-  return new EngineError(
-    original.code,
-    `${original.message}; temp file ${tempPath}: ${problems.join('; ')}`,
-    {
-      cause: original.cause,
-    },
-  );
-}
-
-/** Makes a rename durable. Windows cannot open directories for fsync; NTFS journals the rename itself. */
-async function syncDirectory(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  let handle: FsFileHandle | undefined;
-  try {
-    handle = await open(dir, 'r');
-    await handle.sync();
-  } catch (error) {
-    throw fromNodeError(error, dir);
-  } finally {
-    await handle?.close();
-  }
 }

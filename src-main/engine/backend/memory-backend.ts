@@ -4,7 +4,7 @@
  */
 import { EngineError } from '../errors';
 import { isId } from '../ids';
-import type { Backend, FileHandle, FileInfo, FileType, WriteData } from './backend';
+import type { Backend, FileDraft, FileHandle, FileInfo, FileType, ReadRange, WriteData } from './backend';
 
 export class MemoryBackend implements Backend {
   readonly location: string;
@@ -36,7 +36,7 @@ export class MemoryBackend implements Backend {
     return { type: file.type, name: file.name, size: this.get(file).length };
   }
 
-  async read(file: FileHandle, range?: { offset: number; length?: number }): Promise<Buffer> {
+  async read(file: FileHandle, range?: ReadRange): Promise<Buffer> {
     const data = this.get(file);
     if (range === undefined) return Buffer.from(data);
     const start = range.offset < 0 ? data.length + range.offset : range.offset;
@@ -56,6 +56,44 @@ export class MemoryBackend implements Backend {
       throw new EngineError('NOT_FOUND', `${this.location}: no repository (create() first)`);
     }
     this.files.set(keyOf(file), data instanceof Uint8Array ? Buffer.from(data) : Buffer.concat(data));
+  }
+
+  /** A draft's parts are kept aside (invisible to list and read) until committed; aborting drops them. */
+  async startFile(type: FileType): Promise<FileDraft> {
+    if (!this.created) {
+      throw new EngineError('NOT_FOUND', `${this.location}: no repository (create() first)`);
+    }
+    const parts: Buffer[] = [];
+    let done = false;
+    const assertOpen = () => {
+      if (done)
+        throw new EngineError(
+          'INVALID_ARGUMENT',
+          `${this.location}: the draft was already committed or aborted`,
+        );
+    };
+    return {
+      append: async (data) => {
+        assertOpen();
+        for (const part of data) parts.push(Buffer.from(part));
+      },
+      commit: async (file) => {
+        assertOpen();
+        this.validate(file);
+        if (file.type !== type) {
+          throw new EngineError(
+            'INVALID_ARGUMENT',
+            `a ${type} draft cannot be committed as a ${file.type} file`,
+          );
+        }
+        done = true;
+        this.files.set(keyOf(file), Buffer.concat(parts));
+      },
+      abort: async () => {
+        done = true;
+        parts.length = 0;
+      },
+    };
   }
 
   async remove(file: FileHandle): Promise<void> {

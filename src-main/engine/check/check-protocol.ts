@@ -4,7 +4,8 @@
  *                            pack too large to hold at once one window of it — and the index entries of the blobs
  *                            inside; for a whole pack, every index entry of the pack
  *   worker → main  `done`    for a whole pack: its SHA-256 and what is wrong with its header; for every blob:
- *                            decrypted, decompressed and hashed to its ID, or why not
+ *                            decrypted, decompressed and hashed to its ID, or why not; and the job's buffer,
+ *                            transferred back, so the main thread reads the next pack into it
  */
 import type { MasterKey } from '../crypto/master-key';
 import type { EngineErrorCode } from '../errors';
@@ -49,4 +50,6 @@ export interface VerifyReply {
   /** Whole packs: the header cannot be read, or lists other blobs than the index (messages name the pack). */
   headerProblems: CodedProblem[];
   blobFailures: BlobFailure[];
+  /** The job's `data`, handed back (its buffer transferred) for reuse. */
+  data?: Uint8Array;
 }

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { EngineError } from '../errors';
-import { createGarbagePacer } from '../parallel/garbage-collector';
+import { createGarbagePacer, type GarbagePacer } from '../parallel/garbage-collector';
 import type { WorkerHandler } from '../parallel/worker-channel';
 import type { PackedBlob } from '../repository/blob';
 import { decodeBlob } from '../repository/blob-codec';
@@ -42,7 +42,8 @@ function headerProblems(init: CheckWorkerInit, job: VerifyJob, data: Buffer): Co
   }
 }
 
-function verifyBlob(init: CheckWorkerInit, job: VerifyJob, data: Buffer, blob: PackedBlob): void {
+/** Verifies one blob; returns the bytes its decoding allocated (and dropped). */
+function verifyBlob(init: CheckWorkerInit, job: VerifyJob, data: Buffer, blob: PackedBlob): number {
   const start = blob.offset - job.dataOffset;
   const end = start + blob.length;
   if (start < 0 || end > data.length) {
@@ -51,16 +52,20 @@ function verifyBlob(init: CheckWorkerInit, job: VerifyJob, data: Buffer, blob: P
       `${blob.type} blob ${blob.id} in pack ${job.packId}: the index places it at ${blob.offset}+${blob.length}, beyond the end of the pack`,
     );
   }
-  decodeBlob(init.key, blob, data.subarray(start, end), job.packId);
+  // Transient: only the verdict is kept. What is left dead is the decrypted payload (the decompressed plaintext
+  // is in the reused scratch buffer).
+  decodeBlob(init.key, blob, data.subarray(start, end), job.packId, { transient: true });
+  return blob.length;
 }
 
 /**
- * Verifies the job's blobs. For a whole pack, the pack's SHA-256 is computed along the way, each blob's bytes
+ * Verifies the job's blobs, telling `pacer` about the buffers each one's decoding left dead (a 16 MiB pack
+ * decodes into as many megabytes again, which would otherwise pile up until the job ends). For a whole pack, the pack's SHA-256 is computed along the way, each blob's bytes
  * hashed just before the blob is decrypted — so every byte of the pack comes from memory once and is still in
  * the CPU cache for the MAC, the decryption and the decompression (hashing the whole pack first, then decoding,
  * read 16 MiB from memory twice).
  */
-export function runVerifyJob(init: CheckWorkerInit, job: VerifyJob): VerifyReply {
+export function runVerifyJob(init: CheckWorkerInit, job: VerifyJob, pacer?: GarbagePacer): VerifyReply {
   const data = Buffer.from(job.data.buffer, job.data.byteOffset, job.data.byteLength);
   const reply: VerifyReply = { t: 'done', job: job.job, headerProblems: [], blobFailures: [] };
   const packHash = job.whole ? createHash('sha256') : null;
@@ -72,7 +77,7 @@ export function runVerifyJob(init: CheckWorkerInit, job: VerifyJob): VerifyReply
       hashedUpTo = end;
     }
     try {
-      verifyBlob(init, job, data, blob);
+      pacer?.note(verifyBlob(init, job, data, blob));
     } catch (error) {
       const failure: BlobFailure = {
         blob: index,
@@ -93,14 +98,16 @@ export function createCheckWorker(
   post: (message: VerifyReply, transfer?: ArrayBuffer[]) => void,
 ): WorkerHandler {
   const init = rawInit as CheckWorkerInit;
-  const pacer = createGarbagePacer();
+  // Young collections every 4 MiB of decoded blobs: each blob's decrypted copy is dead as soon as it is used.
+  const pacer = createGarbagePacer(48 * 1024 * 1024, 4 * 1024 * 1024);
   return {
     onMessage(raw) {
       const job = raw as VerifyJob;
-      post(runVerifyJob(init, job));
-      // The pack's bytes and the decoded copies of its blobs are garbage now. Only the pack is counted: the
-      // pacer's forced collections (and malloc trims) after every pack cost more CPU than the memory they saved.
-      pacer.note(job.data.byteLength);
+      const reply = runVerifyJob(init, job, pacer);
+      // The pack's buffer goes back to the main thread, which reads the next pack into it: no pack-sized buffer
+      // is left here for the collector, and none has to be faulted in afresh there.
+      reply.data = job.data;
+      post(reply, [job.data.buffer as ArrayBuffer]);
     },
   };
 }

@@ -20,6 +20,7 @@
  * The check loads the index itself, into its own MasterIndex (`repository.index` is left alone).
  */
 import type { Id } from '../ids';
+import { startMemoryTrimmer } from '../parallel/garbage-collector';
 import type { Repository } from '../repository/repository';
 import { AffectedPathFinder } from './affected-paths';
 import { CheckProgressReporter } from './check-progress';
@@ -55,6 +56,7 @@ export async function checkRepository(
   const progress = new CheckProgressReporter(options.onProgress);
   options.ready?.catch(() => undefined); // awaited after the index has loaded; not unhandled before
   throwIfCancelled(signal);
+  const stopTrimmer = startMemoryTrimmer();
   // Started first so the worker threads boot while the index loads.
   const dataChecker = options.readData
     ? new PackDataChecker({
@@ -71,6 +73,7 @@ export async function checkRepository(
   try {
     return await runCheck(repository, options, { log, ledger, progress, dataChecker });
   } finally {
+    stopTrimmer();
     await dataChecker?.close();
   }
 }

@@ -56,3 +56,17 @@ describe('loading the addon', () => {
     expect(loadError([impostor])).toContain('not the posix-fs addon');
   });
 });
+
+describe('allocator settings', () => {
+  it('takes glibc’s mmap and trim thresholds, and refuses what is not two sizes in bytes', () => {
+    const addon = loadPosixFsAddon();
+    if (addon.configureAllocator === undefined) throw new Error('the built addon lacks configureAllocator');
+    expect(addon.configureAllocator(1024 * 1024, 1024 * 1024)).toBe(true);
+    expect(() => addon.configureAllocator?.(0, 1024)).toThrow(/two sizes/);
+    expect(() => addon.configureAllocator?.(1024, -1)).toThrow(/two sizes/);
+    expect(() => addon.configureAllocator?.(2 ** 31, 1024)).toThrow(/two sizes/);
+    expect(() => (addon.configureAllocator as (...args: unknown[]) => boolean)('1 MiB', 1024)).toThrow(
+      /two sizes/,
+    );
+  });
+});

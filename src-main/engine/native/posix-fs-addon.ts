@@ -44,6 +44,11 @@ export interface PosixFsBinding {
   scanDirectory(dir: Buffer, withXattrs: boolean): Buffer;
   /** malloc_trim(0) on glibc: returns free heap memory to the system; true when some was released. */
   releaseFreeMemory(): boolean;
+  /**
+   * Fixes glibc's M_MMAP_THRESHOLD and M_TRIM_THRESHOLD (bytes); true when taken, false where there is no glibc.
+   * Absent from builds older than this function (see parallel/garbage-collector.ts, its only caller).
+   */
+  configureAllocator?(mmapThreshold: number, trimThreshold: number): boolean;
 }
 
 /** The extended-attribute part, for code that only reads or writes xattrs (and tests that fake them). */

@@ -6,6 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { EngineError } from '../errors';
+import { heapFlagsForWorkers } from './garbage-collector';
 import { type WorkerRole, workerRoles } from './worker-roles';
 
 export interface WorkerChannel {
@@ -33,7 +34,8 @@ export function startThreadWorker(script: string, role: WorkerRole, init: unknow
   // A small young generation: a worker's live heap is a few MB, but V8 would size its nursery for throughput
   // (tens of MB per thread, resident once touched). Its buffers live outside the heap and are paced separately.
   const worker = new Worker(script, {
-    workerData: { role, init },
+    // Setting up the worker's isolate resets one of the process's heap flags; the worker applies them again.
+    workerData: { role, init, heapFlags: heapFlagsForWorkers() },
     resourceLimits: { maxYoungGenerationSizeMb: workerYoungGenerationMb },
   });
   let failureListener: ((error: EngineError) => void) | undefined;

@@ -8,7 +8,12 @@
  * duplicates), but a reader that trusted it after a crash must not be misled into dropping the old files early.
  */
 import type { Id } from '../ids';
-import { encodeIndexFile, type IndexPack, maxBlobsPerIndexFile } from '../repository/index-file';
+import {
+  encodeIndexPack,
+  type IndexPack,
+  indexFileBytes,
+  maxBlobsPerIndexFile,
+} from '../repository/index-file';
 import type { Repository } from '../repository/repository';
 
 /** restic 0.14 saves an index file once it holds this many blobs in a v1 repository (150 000 in v2). */
@@ -16,25 +21,6 @@ export const maxBlobsPerIndexFileV1 = 50_000;
 
 export function defaultMaxBlobsPerIndexFile(version: number): number {
   return version >= 2 ? maxBlobsPerIndexFile : maxBlobsPerIndexFileV1;
-}
-
-/** Groups packs into index files: a file is closed once it holds `maxBlobs` blobs (as restic's IndexFull). */
-export function groupIntoIndexFiles(packs: Iterable<IndexPack>, maxBlobs: number): IndexPack[][] {
-  const files: IndexPack[][] = [];
-  let current: IndexPack[] = [];
-  let blobs = 0;
-  for (const pack of packs) {
-    current.push(pack);
-    blobs += pack.blobs.length;
-    if (blobs >= maxBlobs) {
-      files.push(current);
-      current = [];
-      blobs = 0;
-    }
-  }
-  // The last file is written even when empty: it carries `supersedes` (restic writes it too).
-  files.push(current);
-  return files;
 }
 
 export interface IndexWriteInput {
@@ -46,16 +32,28 @@ export interface IndexWriteInput {
   onFileWritten?: (id: Id) => void;
 }
 
-/** Writes the new index files one after the other; returns their IDs. */
+/**
+ * Writes the new index files one after the other; returns their IDs. A file is closed once it holds `maxBlobs`
+ * blobs (as restic's IndexFull). Packs are encoded as they come from `packs`, so memory holds one file's JSON,
+ * not an object per blob of the whole index.
+ */
 export async function writeCompleteIndex(input: IndexWriteInput): Promise<Id[]> {
-  const groups = groupIntoIndexFiles(input.packs, input.maxBlobs);
   const written: Id[] = [];
-  for (const [i, packs] of groups.entries()) {
-    const last = i === groups.length - 1;
-    const json = encodeIndexFile({ supersedes: last ? [...input.supersedes] : [], packs });
-    const id = await input.repository.saveUnpacked('index', json);
+  let packs: string[] = [];
+  let blobs = 0;
+  const writeFile = async (supersedes: readonly Id[]) => {
+    const id = await input.repository.saveUnpacked('index', indexFileBytes(supersedes, packs));
+    packs = [];
+    blobs = 0;
     written.push(id);
     input.onFileWritten?.(id);
+  };
+  for (const pack of input.packs) {
+    packs.push(encodeIndexPack(pack));
+    blobs += pack.blobs.length;
+    if (blobs >= input.maxBlobs) await writeFile([]);
   }
+  // The last file is written even when empty: it carries `supersedes` (restic writes it too).
+  await writeFile(input.supersedes);
   return written;
 }

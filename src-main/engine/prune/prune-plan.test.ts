@@ -57,7 +57,7 @@ function plan(
     },
     stats,
   );
-  return { plan: decided, stats, toCopy: blobsToRepack(usage.keepBlobs, index.packs(), decided) };
+  return { plan: decided, stats, toCopy: blobsToRepack(usage.keepBlobs, index, decided) };
 }
 
 const names = (set: ReadonlySet<Id>) =>

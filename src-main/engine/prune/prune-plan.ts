@@ -166,18 +166,26 @@ export function decidePackActions(input: PlanInput, stats: PruneStats): PrunePla
 /**
  * The blobs the repack must copy: the used ones whose only kept copies are in packs that go. A used blob that
  * also sits in a pack staying (kept, or missing but ignored — restic forgets that case) is not copied again.
+ * Two passes over the index — the used blobs in packs that go, then minus those in packs that stay — so only the
+ * few candidates are ever copied into a set, not every used blob of the repository.
  */
 export function blobsToRepack(
   keepBlobs: ReadonlySet<string>,
-  indexPacks: Iterable<IndexPack>,
+  index: { packs(): Iterable<IndexPack> },
   plan: PrunePlan,
 ): Set<string> {
-  if (plan.repackPacks.size === 0) return new Set();
-  const toCopy = new Set(keepBlobs);
-  for (const pack of indexPacks) {
-    if (plan.removePacks.has(pack.id) || plan.repackPacks.has(pack.id) || plan.ignorePacks.has(pack.id)) {
-      continue;
+  const toCopy = new Set<string>();
+  if (plan.repackPacks.size === 0) return toCopy;
+  const goes = (id: Id) => plan.removePacks.has(id) || plan.repackPacks.has(id) || plan.ignorePacks.has(id);
+  for (const pack of index.packs()) {
+    if (!goes(pack.id)) continue;
+    for (const blob of pack.blobs) {
+      const key = blobKey(blob.type, blob.id);
+      if (keepBlobs.has(key)) toCopy.add(key);
     }
+  }
+  for (const pack of index.packs()) {
+    if (goes(pack.id)) continue;
     for (const blob of pack.blobs) toCopy.delete(blobKey(blob.type, blob.id));
   }
   return toCopy;

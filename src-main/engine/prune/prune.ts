@@ -12,17 +12,18 @@
  * before writing to it.
  */
 import { withLock } from '../lock/repository-lock';
+import { startMemoryTrimmer } from '../parallel/garbage-collector';
 import { defaultPackTargetSize } from '../repository/pack-writer';
 import type { Repository } from '../repository/repository';
 import { defaultMaxBlobsPerIndexFile } from './index-rewrite';
-import { defaultMaxUnused } from './max-unused';
+import { defaultMaxUnused, type MaxUnusedLimit } from './max-unused';
 import { packUsageFromIndex } from './pack-usage';
 import { type ExecuteOutcome, executePrunePlan } from './prune-execute';
-import { blobsToRepack, decidePackActions, emptyPruneStats } from './prune-plan';
+import { blobsToRepack, decidePackActions, emptyPruneStats, type PrunePlan } from './prune-plan';
 import { PruneProgressReporter } from './prune-progress';
 import type { PruneOptions, PruneResult, PruneStats } from './prune-types';
-import { loadRepositoryState } from './repository-state';
-import { findUsedBlobs } from './used-blobs';
+import { loadRepositoryState, type RepositoryState } from './repository-state';
+import { findUsedBlobs, type UsedBlobs } from './used-blobs';
 
 export type { PruneOptions, PruneProgress, PruneResult, PruneStats } from './prune-types';
 
@@ -43,28 +44,22 @@ export async function pruneLocked(repository: Repository, options: PruneOptions 
   const { signal } = options;
   const progress = new PruneProgressReporter(options.onProgress);
   const packTargetSize = options.packTargetSize ?? defaultPackTargetSize;
+  const stopTrimmer = startMemoryTrimmer();
   try {
     progress.phase('index');
     const state = await loadRepositoryState(repository, signal);
     progress.phase('snapshots');
-    const used = await findUsedBlobs(repository, state.index, state.packSizes, {
-      ignoreSnapshots: options.ignoreSnapshots,
-      signal,
-      concurrency: options.treeLoadConcurrency,
-      onTree: (trees) => progress.setDone(trees),
-    });
-    const stats = emptyPruneStats();
-    const usage = packUsageFromIndex(state.index, used.keys, stats);
-    const plan = decidePackActions(
-      {
-        packs: usage.packs,
-        packSizes: state.packSizes,
-        maxUnused: options.maxUnused ?? defaultMaxUnused,
-        packTargetSize,
-      },
-      stats,
+    const { stats, plan, toCopy } = planPrune(
+      state,
+      await findUsedBlobs(repository, state.index, state.packSizes, {
+        ignoreSnapshots: options.ignoreSnapshots,
+        signal,
+        concurrency: options.treeLoadConcurrency,
+        onTree: (trees) => progress.setDone(trees),
+      }),
+      options.maxUnused ?? defaultMaxUnused,
+      packTargetSize,
     );
-    const toCopy = blobsToRepack(usage.keepBlobs, state.index.packs(), plan);
     options.onPlan?.(stats);
     let outcome: ExecuteOutcome | null = null;
     if (!options.dryRun) {
@@ -93,8 +88,28 @@ export async function pruneLocked(repository: Repository, options: PruneOptions 
       temporaryBytesRemoved: temporary.bytes,
     };
   } finally {
+    stopTrimmer();
     progress.stop();
   }
+}
+
+/**
+ * Step 3 of the module comment. The sets of used blobs — a string per blob of the repository, twice — are garbage
+ * once this returns, before the repack and the index rewrite allocate theirs.
+ */
+function planPrune(
+  state: RepositoryState,
+  used: UsedBlobs,
+  maxUnused: MaxUnusedLimit,
+  packTargetSize: number,
+): { stats: PruneStats; plan: PrunePlan; toCopy: Set<string> } {
+  const stats = emptyPruneStats();
+  const usage = packUsageFromIndex(state.index, used.keys, stats);
+  const plan = decidePackActions(
+    { packs: usage.packs, packSizes: state.packSizes, maxUnused, packTargetSize },
+    stats,
+  );
+  return { stats, plan, toCopy: blobsToRepack(usage.keepBlobs, state.index, plan) };
 }
 
 /** The summary; for a dry run, what the prune would do (nothing written: written counts are 0). */

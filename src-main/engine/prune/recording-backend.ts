@@ -3,13 +3,40 @@
  * packs and their index file through the blob saver, which does not say what it wrote; prune needs the index files'
  * names (the new complete index supersedes them, and they are deleted with the old ones) and the bytes written.
  */
-import type { Backend, FileHandle, FileInfo, FileType, WriteData } from '../backend/backend';
+import type {
+  Backend,
+  FileDraft,
+  FileHandle,
+  FileInfo,
+  FileType,
+  ReadRange,
+  WriteData,
+} from '../backend/backend';
 import { writeDataLength } from '../backend/backend';
 
 export class WriteRecordingBackend implements Backend {
   readonly written: FileInfo[] = [];
 
-  constructor(private readonly inner: Backend) {}
+  constructor(private readonly inner: Backend) {
+    const startFile = inner.startFile?.bind(inner);
+    if (startFile !== undefined) {
+      this.startFile = async (type) => {
+        const draft = await startFile(type);
+        let size = 0;
+        return {
+          append: async (data) => {
+            await draft.append(data);
+            size += writeDataLength(data);
+          },
+          commit: async (file) => {
+            await draft.commit(file);
+            this.written.push({ type: file.type, name: file.name, size });
+          },
+          abort: () => draft.abort(),
+        };
+      };
+    }
+  }
 
   get location(): string {
     return this.inner.location;
@@ -36,7 +63,7 @@ export class WriteRecordingBackend implements Backend {
     return this.inner.stat(file);
   }
 
-  read(file: FileHandle, range?: { offset: number; length?: number }): Promise<Buffer> {
+  read(file: FileHandle, range?: ReadRange): Promise<Buffer> {
     return this.inner.read(file, range);
   }
 
@@ -44,6 +71,9 @@ export class WriteRecordingBackend implements Backend {
     await this.inner.write(file, data);
     this.written.push({ type: file.type, name: file.name, size: writeDataLength(data) });
   }
+
+  /** Drafts when the inner backend has them (see the constructor); recorded when committed. */
+  readonly startFile?: (type: FileType) => Promise<FileDraft>;
 
   remove(file: FileHandle): Promise<void> {
     return this.inner.remove(file);

@@ -68,9 +68,9 @@ export async function repack(input: RepackInput): Promise<RepackResult> {
       throw cancelledError('nothing was deleted (the packs written so far only add copies)');
     }
     const wanted = pack.blobs.filter((blob) => toCopy.has(blobKey(blob.type, blob.id)));
-    if (wanted.length > 0) {
-      const stored = await readStoredBlobs(input, pack.id, wanted);
-      for (const [i, blob] of wanted.entries()) {
+    for (const window of readWindows(wanted)) {
+      const stored = await readStoredBlobs(input, pack.id, window);
+      for (const [i, blob] of window.entries()) {
         const key = blobKey(blob.type, blob.id);
         if (!toCopy.has(key)) continue; // a copy from an earlier pack was taken already
         const data = stored[i] ?? (await verifiedCopyElsewhere(input, blob, pack.id));
@@ -98,6 +98,32 @@ export async function repack(input: RepackInput): Promise<RepackResult> {
 interface StoredBlob {
   bytes: Uint8Array;
   uncompressedLength?: number;
+}
+
+/** Bytes of a pack read at once: the blobs of a read are held three times (read, copied, decoded) meanwhile. */
+const maxReadBytes = 4 * 1024 * 1024;
+
+/**
+ * The wanted blobs of a pack (in pack order) in groups read at once: neighbours whose span stays within
+ * maxReadBytes (a larger blob is read on its own), so repacking a pack never holds all of it in memory.
+ */
+export function readWindows(blobs: readonly PackedBlob[]): PackedBlob[][] {
+  const windows: PackedBlob[][] = [];
+  let current: PackedBlob[] = [];
+  let start = 0;
+  let end = 0;
+  for (const blob of blobs) {
+    const blobEnd = blob.offset + blob.length;
+    if (current.length > 0 && (blob.offset < end || blobEnd - start > maxReadBytes)) {
+      windows.push(current);
+      current = [];
+    }
+    if (current.length === 0) start = blob.offset;
+    current.push(blob);
+    end = blobEnd;
+  }
+  if (current.length > 0) windows.push(current);
+  return windows;
 }
 
 /** The repack packs with their blobs, in a fixed order. */
@@ -133,7 +159,8 @@ async function readStoredBlobs(
     // A copy, so the new pack does not keep this whole read buffer alive.
     const bytes = Buffer.from(buffer.subarray(blob.offset - start, blob.offset - start + blob.length));
     try {
-      decodeBlob(input.repository.key, blob, bytes, packId);
+      // Only verified, never kept: decompression may reuse the thread's scratch buffer.
+      decodeBlob(input.repository.key, blob, bytes, packId, { transient: true });
     } catch (error) {
       if (isEngineError(error, 'CORRUPT')) return undefined;
       throw error;
@@ -161,7 +188,7 @@ async function verifiedCopyElsewhere(
         { type: 'data', name: copy.packId },
         { offset: copy.offset, length: copy.length },
       );
-      decodeBlob(input.repository.key, copy, bytes, copy.packId);
+      decodeBlob(input.repository.key, copy, bytes, copy.packId, { transient: true });
       return { bytes, uncompressedLength: copy.uncompressedLength };
     } catch (error) {
       if (!isEngineError(error) || error.code === 'CANCELLED') throw error;

@@ -91,4 +91,20 @@ describe('blob codec', () => {
       corruptMessage(() => decodeBlob(key, { ...d, uncompressedLength: undefined }, blob.data, packId)),
     ).toContain(blob.id);
   });
+
+  it('decodes into the scratch buffer when asked (transient): same plaintext, same checks', () => {
+    const text = Buffer.from('a compressible blob '.repeat(500));
+    const stored = encodeBlob(key, 'data', text, { compress: true });
+    expect(stored.uncompressedLength).toBe(text.length);
+    const plain = decodeBlob(key, describeEncoded(stored), stored.data, packId, { transient: true });
+    expect(plain.equals(text)).toBe(true);
+    const other = encodeBlob(key, 'data', Buffer.from('another one '.repeat(400)), { compress: true });
+    const next = decodeBlob(key, describeEncoded(other), other.data, packId, { transient: true });
+    expect(next.buffer).toBe(plain.buffer); // the scratch buffer: the first plaintext is gone now
+    const damaged = Buffer.from(stored.data);
+    damaged[40] = (damaged[40] ?? 0) ^ 1;
+    expect(
+      corruptMessage(() => decodeBlob(key, describeEncoded(stored), damaged, packId, { transient: true })),
+    ).toContain(stored.id);
+  });
 });

@@ -7,7 +7,7 @@ import type { MasterKey } from '../crypto/master-key';
 import { EngineError } from '../errors';
 import { type Id, idOf } from '../ids';
 import type { BlobType, EncodedBlob } from './blob';
-import { compressZstdTransient, decompressZstd } from './zstd';
+import { compressZstdTransient, decompressZstd, decompressZstdTransient } from './zstd';
 
 export interface EncodeBlobOptions {
   /** Try zstd (v2 repositories only; v1 headers cannot describe compressed blobs). */
@@ -46,20 +46,35 @@ export interface BlobDescription {
   uncompressedLength?: number;
 }
 
+export interface DecodeBlobOptions {
+  /**
+   * Decompress into this thread's scratch buffer (see decompressZstdTransient): the plaintext of a compressed blob
+   * is then valid only until the next transient decode — for callers that use it at once and keep nothing.
+   */
+  transient?: boolean;
+}
+
 /**
  * Decodes a stored blob: decrypt, decompress when the entry says so (checking the length), and check that the
  * plaintext hashes to the blob ID. Failures are CORRUPT naming the pack and the blob.
  */
-export function decodeBlob(key: MasterKey, blob: BlobDescription, data: Uint8Array, packId: Id): Buffer {
+export function decodeBlob(
+  key: MasterKey,
+  blob: BlobDescription,
+  data: Uint8Array,
+  packId: Id,
+  options: DecodeBlobOptions = {},
+): Buffer {
   const what = `${blob.type} blob ${blob.id} in pack ${packId}`;
   if (data.length !== blob.length) {
     throw new EngineError('CORRUPT', `${what}: read ${data.length} bytes, expected ${blob.length}`);
   }
   const payload = decrypt(key, data, what);
+  const decompress = options.transient ? decompressZstdTransient : decompressZstd;
   const plaintext =
     blob.uncompressedLength === undefined
       ? payload
-      : decompressZstd(payload, { what, expectedLength: blob.uncompressedLength });
+      : decompress(payload, { what, expectedLength: blob.uncompressedLength });
   const actual = idOf(plaintext);
   if (actual !== blob.id) {
     throw new EngineError('CORRUPT', `${what}: content hashes to ${actual}, not to the blob ID`);

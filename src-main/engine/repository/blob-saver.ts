@@ -12,13 +12,19 @@ import { type Id, idOf } from '../ids';
 import type { BlobType, EncodedBlob } from './blob';
 import { encodeBlob } from './blob-codec';
 import type { RepositoryVersion } from './config';
-import { encodeIndexFile, type IndexPack, maxBlobsPerIndexFile } from './index-file';
+import { encodeIndexPack, indexFileBytes, maxBlobsPerIndexFile } from './index-file';
 import type { MasterIndex } from './master-index';
+import { PackUpload } from './pack-upload';
 import { defaultPackTargetSize, type FinishedPack, PackWriter } from './pack-writer';
 import { encodeUnpacked } from './unpacked-file';
 
 /** Pack writes in flight at once (two: one being written and fsynced while the next one is sent). */
 const maxPackWrites = 2;
+/**
+ * With a backend that stages files (Backend.startFile), a pack's blobs are written out whenever this many bytes of
+ * them are waiting, instead of the whole pack at the end: memory holds about this much per pack being filled.
+ */
+const appendThreshold = 1024 * 1024;
 
 export interface BlobSaverOptions {
   version: RepositoryVersion;
@@ -37,9 +43,14 @@ export class BlobSaver {
   private readonly writers: Record<BlobType, PackWriter>;
   /** Blobs sitting in unfinished packs, keyed `type:id`, so a second copy is not packed twice. */
   private readonly pending = new Set<string>();
-  /** Packs written but not yet named by an index file. */
-  private unindexed: IndexPack[] = [];
+  /**
+   * Packs written but not yet named by an index file. Their entries are in `index` already; the index file is
+   * made from there, so a long backup does not hold every entry of the session a second time, as objects.
+   */
+  private unindexed: Id[] = [];
   private unindexedBlobs = 0;
+  /** The packs being filled that are already partly in storage (see appendThreshold). */
+  private readonly uploads: Record<BlobType, PackUpload | null> = { data: null, tree: null };
   /** Pack writes in progress (see startPackWrite); flush() waits for them. */
   private readonly inFlight = new Set<Promise<void>>();
   /** A failed pack write not reported yet. */
@@ -76,8 +87,37 @@ export class BlobSaver {
     const writer = this.writers[blob.type];
     writer.add(blob);
     this.pending.add(`${blob.type}:${blob.id}`);
-    if (writer.isFull()) await this.startPackWrite(writer.finish());
+    if (writer.isFull()) await this.startPackWrite(writer);
+    else if (this.backend.startFile !== undefined && writer.bufferedBytes >= appendThreshold) {
+      await this.appendBuffered(writer);
+    }
     return true;
+  }
+
+  /** Writes out the blobs waiting in a pack being filled; a failure loses the pack (its blobs are forgotten). */
+  private async appendBuffered(writer: PackWriter): Promise<void> {
+    const type = writer.type;
+    let upload = this.uploads[type];
+    if (upload === null) {
+      const startFile = this.backend.startFile?.bind(this.backend) as NonNullable<Backend['startFile']>;
+      upload = new PackUpload(async () => {
+        await this.options.beforeWrite?.();
+        return startFile('data');
+      });
+      this.uploads[type] = upload;
+    }
+    try {
+      await upload.append(writer.takeParts());
+    } catch (error) {
+      // Still the pack being filled: give it up, so saving its blobs again stores them in a new one. (A pack that
+      // was finished meanwhile fails in writePack, which forgets its blobs.)
+      if (this.uploads[type] === upload) {
+        this.uploads[type] = null;
+        for (const blob of writer.abandon()) this.pending.delete(`${blob.type}:${blob.id}`);
+      }
+      await upload.abort();
+      throw error;
+    }
   }
 
   /**
@@ -93,7 +133,7 @@ export class BlobSaver {
   /** Writes every unfinished pack, then one index file naming all packs not yet indexed. */
   async flush(): Promise<void> {
     for (const writer of Object.values(this.writers)) {
-      if (writer.count > 0) await this.startPackWrite(writer.finish());
+      if (writer.count > 0) await this.startPackWrite(writer);
     }
     await Promise.all(this.inFlight);
     this.throwIfFailed();
@@ -105,8 +145,10 @@ export class BlobSaver {
    * one is being written and fsynced, so a slow disk does not stall the whole pipeline. A failed write is
    * remembered and thrown by the next call (or flush), so it can never be missed.
    */
-  private async startPackWrite(pack: FinishedPack): Promise<void> {
-    const write = this.writePack(pack).catch((error: unknown) => {
+  private async startPackWrite(writer: PackWriter): Promise<void> {
+    const upload = this.uploads[writer.type];
+    this.uploads[writer.type] = null;
+    const write = this.writePack(writer.finish(), upload).catch((error: unknown) => {
       this.failure ??= error;
     });
     this.inFlight.add(write);
@@ -123,10 +165,12 @@ export class BlobSaver {
     throw failure;
   }
 
-  private async writePack(pack: FinishedPack): Promise<void> {
+  /** Writes a finished pack: the rest of it into its upload when it has one, else all of it at once. */
+  private async writePack(pack: FinishedPack, upload: PackUpload | null): Promise<void> {
     try {
       await this.options.beforeWrite?.();
-      await this.backend.write({ type: 'data', name: pack.id }, pack.parts);
+      if (upload !== null) await upload.commit(pack.parts, { type: 'data', name: pack.id });
+      else await this.backend.write({ type: 'data', name: pack.id }, pack.parts);
     } catch (error) {
       // The pack is lost: forget its blobs, so a later save stores them again instead of trusting a missing pack.
       for (const blob of pack.blobs) this.pending.delete(`${blob.type}:${blob.id}`);
@@ -134,7 +178,7 @@ export class BlobSaver {
     }
     this.index.addPack(pack.id, pack.blobs);
     for (const blob of pack.blobs) this.pending.delete(`${blob.type}:${blob.id}`);
-    this.unindexed.push({ id: pack.id, blobs: pack.blobs });
+    this.unindexed.push(pack.id);
     this.unindexedBlobs += pack.blobs.length;
     // Keep index files at restic's size; a long session then also does not hold all entries until the end.
     if (this.unindexedBlobs >= maxBlobsPerIndexFile) await this.writeIndex();
@@ -147,7 +191,11 @@ export class BlobSaver {
     const blobCount = this.unindexedBlobs;
     this.unindexed = [];
     this.unindexedBlobs = 0;
-    const file = encodeUnpacked(this.key, encodeIndexFile({ supersedes: [], packs }), this.options.version);
+    const json = indexFileBytes(
+      [],
+      packs.map((id) => encodeIndexPack({ id, blobs: this.index.packBlobs(id) })),
+    );
+    const file = encodeUnpacked(this.key, json, this.options.version);
     try {
       await this.options.beforeWrite?.();
       await this.backend.write({ type: 'index', name: file.id }, file.bytes);

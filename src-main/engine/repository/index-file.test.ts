@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { corruptMessage } from '../testing/corrupt-message';
 import type { PackedBlob } from './blob';
-import { decodeIndexFile, encodeIndexFile, type IndexFile } from './index-file';
+import {
+  decodeIndexFile,
+  encodeIndexFile,
+  encodeIndexPack,
+  type IndexFile,
+  indexFileBytes,
+} from './index-file';
 
 const hexId = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex'));
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
@@ -91,5 +97,34 @@ describe('index files', () => {
     ];
     for (const json of bad)
       expect(corruptMessage(() => decodeIndexFile(json, 'index file f00'))).toContain('f00');
+  });
+
+  it('are the same bytes put together pack by pack as JSON.stringify of the whole file gives', () => {
+    /** The whole-file encoding: one object for the file, stringified at once. */
+    const reference = (index: IndexFile) => {
+      const packs = index.packs.map((pack) => ({
+        id: pack.id,
+        blobs: pack.blobs.map((b) =>
+          b.uncompressedLength === undefined
+            ? { id: b.id, type: b.type, offset: b.offset, length: b.length }
+            : {
+                id: b.id,
+                type: b.type,
+                offset: b.offset,
+                length: b.length,
+                uncompressed_length: b.uncompressedLength,
+              },
+        ),
+      }));
+      const json = index.supersedes.length > 0 ? { supersedes: index.supersedes, packs } : { packs };
+      return Buffer.from(`${JSON.stringify(json)}\n`);
+    };
+    fc.assert(
+      fc.property(indexFile, (index) => {
+        const bytes = indexFileBytes(index.supersedes, index.packs.map(encodeIndexPack));
+        expect(bytes.equals(reference(index))).toBe(true);
+        expect(encodeIndexFile(index).equals(bytes)).toBe(true);
+      }),
+    );
   });
 });

@@ -26,7 +26,15 @@ export interface IndexFile {
 export const maxBlobsPerIndexFile = 150_000;
 
 export function encodeIndexFile(index: IndexFile): Buffer {
-  const packs = index.packs.map((pack) => ({
+  return indexFileBytes(index.supersedes, index.packs.map(encodeIndexPack));
+}
+
+/**
+ * One pack's entry of an index file, as JSON text. Index files are made of these, so a large index (a prune
+ * rewrites all of it) can be encoded pack by pack from an iterator, never holding an object per blob for all of it.
+ */
+export function encodeIndexPack(pack: IndexPack): string {
+  return JSON.stringify({
     id: pack.id,
     blobs: pack.blobs.map((b) =>
       b.uncompressedLength === undefined
@@ -39,10 +47,27 @@ export function encodeIndexFile(index: IndexFile): Buffer {
             uncompressed_length: b.uncompressedLength,
           },
     ),
-  }));
-  const json = index.supersedes.length > 0 ? { supersedes: index.supersedes, packs } : { packs };
+  });
+}
+
+/**
+ * An index file from its packs' JSON (encodeIndexPack): byte for byte what JSON.stringify of the whole gives. The
+ * parts are written into the result one by one — joining them first would hold the file's text twice more.
+ */
+export function indexFileBytes(supersedes: readonly Id[], packs: readonly string[]): Buffer {
+  const head = supersedes.length > 0 ? `{"supersedes":${JSON.stringify(supersedes)},"packs":[` : '{"packs":[';
   // restic writes index files with a trailing newline (json.Encoder).
-  return Buffer.from(`${JSON.stringify(json)}\n`, 'utf8');
+  const tail = ']}\n';
+  let length = Buffer.byteLength(head) + tail.length + Math.max(0, packs.length - 1);
+  for (const pack of packs) length += Buffer.byteLength(pack);
+  const bytes = Buffer.allocUnsafe(length);
+  let offset = bytes.write(head, 0);
+  for (const [i, pack] of packs.entries()) {
+    if (i > 0) offset += bytes.write(',', offset);
+    offset += bytes.write(pack, offset);
+  }
+  bytes.write(tail, offset);
+  return bytes;
 }
 
 /** Validates parsed index JSON. `what` names the index file in error messages. */

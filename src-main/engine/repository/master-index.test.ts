@@ -116,4 +116,15 @@ describe('master index', () => {
       },
     ]);
   });
+
+  it('lists one pack’s blobs (packBlobs) as packs() does, and none for a pack it does not name', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(packId, fc.array(blob, { maxLength: 8 })), { maxLength: 10 }), (adds) => {
+        const index = new MasterIndex();
+        for (const [pack, blobs] of adds) index.addPack(pack, blobs);
+        for (const pack of index.packs()) expect(index.packBlobs(pack.id)).toEqual(pack.blobs);
+        expect(index.packBlobs('e'.repeat(64))).toEqual([]);
+      }),
+    );
+  });
 });

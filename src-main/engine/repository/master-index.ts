@@ -97,13 +97,23 @@ export class MasterIndex {
   /** Every pack with its blobs (in the order they were added). */
   *packs(): IterableIterator<IndexPack> {
     for (let packNumber = 0; packNumber < this.packIds.length; packNumber++) {
-      const blobs: PackedBlob[] = [];
-      const ranges = this.packRanges[packNumber] ?? [];
-      for (let r = 0; r < ranges.length; r += 2) {
-        for (let e = ranges[r] ?? 0; e < (ranges[r + 1] ?? 0); e++) blobs.push(this.blob(e));
-      }
-      yield { id: this.packIds[packNumber] ?? '', blobs };
+      yield { id: this.packIds[packNumber] ?? '', blobs: this.blobsOfPackNumber(packNumber) };
     }
+  }
+
+  /** The blobs indexed for one pack (in the order they were added); empty for a pack not in the index. */
+  packBlobs(packId: Id): PackedBlob[] {
+    const packNumber = this.packNumbersById.get(packId);
+    return packNumber === undefined ? [] : this.blobsOfPackNumber(packNumber);
+  }
+
+  private blobsOfPackNumber(packNumber: number): PackedBlob[] {
+    const blobs: PackedBlob[] = [];
+    const ranges = this.packRanges[packNumber] ?? [];
+    for (let r = 0; r < ranges.length; r += 2) {
+      for (let e = ranges[r] ?? 0; e < (ranges[r + 1] ?? 0); e++) blobs.push(this.blob(e));
+    }
+    return blobs;
   }
 
   /** Releases unused array capacity (call after loading all index files). */

@@ -24,7 +24,10 @@ export const defaultPackTargetSize = 16 * 1024 * 1024;
 export interface FinishedPack {
   /** SHA-256 of the pack file: its name in `data/`. */
   id: Id;
-  /** The pack file's bytes, as the parts to write back to back (blobs, header, header length). */
+  /**
+   * The pack file's bytes not taken yet (see takeParts; all of them if none were), as the parts to write back to
+   * back: blobs, then the header and its length.
+   */
   parts: Uint8Array[];
   size: number;
   type: BlobType;
@@ -38,6 +41,8 @@ export class PackWriter {
   private hash: Hash = createHash('sha256');
   private readonly blobs: PackedBlob[] = [];
   private dataSize = 0;
+  /** Bytes of the blobs in `parts` (not taken yet). */
+  private partsSize = 0;
   private headerLength: number;
 
   constructor(
@@ -50,6 +55,29 @@ export class PackWriter {
 
   get count(): number {
     return this.blobs.length;
+  }
+
+  /** Bytes of blobs added and not taken yet. */
+  get bufferedBytes(): number {
+    return this.partsSize;
+  }
+
+  /**
+   * The blobs' bytes added since the last call, in order, for writing them out while the pack fills; the pack's
+   * ID and header still cover them. `finish` then returns only the rest.
+   */
+  takeParts(): Uint8Array[] {
+    const parts = this.parts;
+    this.parts = [];
+    this.partsSize = 0;
+    return parts;
+  }
+
+  /** Gives up the unfinished pack (its bytes could not be written): returns its entries; the writer is empty. */
+  abandon(): PackedBlob[] {
+    const blobs = [...this.blobs];
+    this.reset();
+    return blobs;
   }
 
   /** Bytes the pack would have if finished now. */
@@ -81,6 +109,7 @@ export class PackWriter {
       throw new EngineError('INVALID_ARGUMENT', `pack header full; cannot add ${blob.type} blob ${blob.id}`);
     }
     this.parts.push(blob.data);
+    this.partsSize += blob.data.length;
     this.hash.update(blob.data);
     this.blobs.push(entry);
     this.dataSize += blob.data.length;
@@ -102,11 +131,16 @@ export class PackWriter {
       type: this.type,
       blobs: [...this.blobs],
     };
+    this.reset();
+    return finished;
+  }
+
+  private reset(): void {
     this.parts = [];
+    this.partsSize = 0;
     this.hash = createHash('sha256');
     this.blobs.length = 0;
     this.dataSize = 0;
     this.headerLength = encryptedHeaderLength([]);
-    return finished;
   }
 }

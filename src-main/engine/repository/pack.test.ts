@@ -143,4 +143,38 @@ describe('pack writer and header reader', () => {
       expect(await corruptMessage(readPackHeader(backend, key, id))).toContain(expected);
     }
   });
+
+  it('hands out its blobs while it fills (takeParts): the parts taken and the rest make the same pack', async () => {
+    const blobs = Array.from({ length: 9 }, () =>
+      encodeBlob(key, 'data', randomBytes(5000), { compress: false }),
+    );
+    const writer = new PackWriter(key, 'data', 1 << 20);
+    const taken: Uint8Array[] = [];
+    for (const [i, blob] of blobs.entries()) {
+      writer.add(blob);
+      if (i % 4 === 3) {
+        expect(writer.bufferedBytes).toBe(4 * blob.data.length);
+        taken.push(...writer.takeParts());
+        expect(writer.bufferedBytes).toBe(0);
+      }
+    }
+    const finished = writer.finish();
+    const bytes = Buffer.concat([...taken, ...finished.parts]);
+    expect(bytes.length).toBe(finished.size);
+    expect(idOf(bytes)).toBe(finished.id);
+    const { backend, id } = await storedBackend(bytes);
+    expect((await readPackHeader(backend, key, id)).map((b) => b.id)).toEqual(blobs.map((b) => b.id));
+  });
+
+  it('gives up an unfinished pack (abandon): returns its entries and starts empty', () => {
+    const writer = new PackWriter(key, 'tree', 1 << 20);
+    const blob = encodeBlob(key, 'tree', Buffer.from('{"nodes":[]}'), { compress: false });
+    writer.add(blob);
+    expect(writer.abandon().map((b) => b.id)).toEqual([blob.id]);
+    expect(writer.count).toBe(0);
+    expect(writer.bufferedBytes).toBe(0);
+    expect(() => writer.finish()).toThrow(/empty/);
+    writer.add(blob);
+    expect(finishWithBytes(writer).blobs.map((b) => b.offset)).toEqual([0]);
+  });
 });

@@ -7,6 +7,7 @@ import { decrypt, encrypt } from '../crypto/container';
 import { generateMasterKey, type MasterKey } from '../crypto/master-key';
 import { EngineError, isEngineError } from '../errors';
 import type { Id } from '../ids';
+import { configureEngineMemory } from '../parallel/garbage-collector';
 import type { BlobType, EncodedBlob } from './blob';
 import { decodeBlob } from './blob-codec';
 import { BlobSaver, type SavedBlob } from './blob-saver';
@@ -69,8 +70,13 @@ export class Repository {
     return new Repository(backend, config, masterKey, keyId, options.packTargetSize);
   }
 
-  /** Opens a repository. NOT_A_REPOSITORY without a config, WRONG_PASSWORD when no key file opens. */
+  /**
+   * Opens a repository. NOT_A_REPOSITORY without a config, WRONG_PASSWORD when no key file opens. Every engine
+   * operation starts here, before its first large allocation (the index), so this is where the process's memory
+   * settings for engine work are applied (see parallel/garbage-collector.ts).
+   */
   static async open(backend: Backend, password: string, options: OpenOptions = {}): Promise<Repository> {
+    configureEngineMemory();
     if (!(await backend.exists())) {
       throw new EngineError('NOT_A_REPOSITORY', `${backend.location}: no repository here (no config file)`);
     }

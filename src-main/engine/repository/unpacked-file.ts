@@ -8,10 +8,11 @@ import type { MasterKey } from '../crypto/master-key';
 import { EngineError } from '../errors';
 import { type Id, idOf } from '../ids';
 import type { RepositoryVersion } from './config';
-import { compressZstd, decompressZstd } from './zstd';
+import { compressZstdPrefixed, decompressZstd } from './zstd';
 
 /** Marks a zstd-compressed plaintext in v2 (restic's "version byte" of unpacked files). */
 const compressedMarker = 0x02;
+const markerBytes = Uint8Array.of(compressedMarker);
 
 export interface StoredFile {
   id: Id;
@@ -20,14 +21,7 @@ export interface StoredFile {
 
 /** Encodes JSON bytes as an unpacked file of a repository of `version`. */
 export function encodeUnpacked(key: MasterKey, json: Uint8Array, version: RepositoryVersion): StoredFile {
-  let plaintext: Uint8Array = json;
-  if (version >= 2) {
-    const compressed = compressZstd(json);
-    const marked = Buffer.allocUnsafe(compressed.length + 1);
-    marked[0] = compressedMarker;
-    compressed.copy(marked, 1);
-    plaintext = marked;
-  }
+  const plaintext = version >= 2 ? compressZstdPrefixed(json, markerBytes) : json;
   const bytes = encrypt(key, plaintext);
   return { id: idOf(bytes), bytes };
 }

@@ -3,7 +3,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Compressor } from 'zstd-napi';
 import { corruptMessage } from '../testing/corrupt-message';
-import { compressZstd, compressZstdTransient, decompressZstd } from './zstd';
+import {
+  compressZstd,
+  compressZstdPrefixed,
+  compressZstdTransient,
+  decompressZstd,
+  decompressZstdTransient,
+} from './zstd';
 
 describe('zstd wrapper', () => {
   it('round-trips with and without a known length', () => {
@@ -91,5 +97,36 @@ describe('zstd wrapper', () => {
     expect(corruptMessage(() => decompressZstd(Buffer.alloc(0), { what: 'empty' }))).toContain('empty');
     // A failed call must not poison the next one.
     expect(decompressZstd(frame, { what: 'ok' }).toString()).toBe('hello world '.repeat(50));
+  });
+
+  it('compresses behind a prefix into one buffer: the same frame as compressZstd', () => {
+    for (const data of [
+      Buffer.alloc(0),
+      Buffer.from('abc'),
+      randomBytes(70_000),
+      Buffer.alloc(3_000_000, 7),
+    ]) {
+      const prefixed = compressZstdPrefixed(data, Uint8Array.of(2));
+      expect(prefixed[0]).toBe(2);
+      expect(prefixed.subarray(1).equals(compressZstd(data))).toBe(true);
+      expect(decompressZstd(prefixed.subarray(1), { what: 'x' }).equals(data)).toBe(true);
+    }
+  });
+
+  it('decompresses into the scratch buffer (transient): right bytes, reused memory, large frames apart', () => {
+    const a = Buffer.alloc(200_000, 1);
+    const b = randomBytes(300_000);
+    const first = decompressZstdTransient(compressZstd(a), { what: 'a', expectedLength: a.length });
+    expect(first.equals(a)).toBe(true);
+    const second = decompressZstdTransient(compressZstd(b), { what: 'b', expectedLength: b.length });
+    expect(second.equals(b)).toBe(true);
+    expect(second.buffer).toBe(first.buffer); // one scratch buffer, valid until the next call
+    const huge = Buffer.alloc(20 * 1024 * 1024, 3);
+    const own = decompressZstdTransient(compressZstd(huge), { what: 'huge', expectedLength: huge.length });
+    expect(own.equals(huge)).toBe(true);
+    expect(own.buffer).not.toBe(first.buffer); // beyond the scratch limit: a buffer of its own
+    expect(() =>
+      decompressZstdTransient(compressZstd(a), { what: 'short', expectedLength: a.length - 1 }),
+    ).toThrow(/short/);
   });
 });

@@ -31,6 +31,28 @@ export function compressZstd(data: Uint8Array): Buffer {
   return compressor.compress(data);
 }
 
+let prefixedContext: CCtx | undefined;
+
+/**
+ * `prefix` ‖ zstd(`data`) in one buffer, compressed straight into place: an unpacked file is a marker byte and the
+ * compressed JSON, and the JSON of a large index is megabytes — compressing into a buffer of its own (zstd-napi
+ * trims that by copying) and then copying it behind the marker held it three times. The buffer is sized for the
+ * worst case; only the compressed bytes are ever touched, so the rest costs no memory once it is mapped on its
+ * own (large buffers are, see parallel/garbage-collector.ts).
+ */
+export function compressZstdPrefixed(data: Uint8Array, prefix: Uint8Array): Buffer {
+  if (prefixedContext === undefined) {
+    prefixedContext = new CCtx();
+    prefixedContext.setParameter(CParameter.compressionLevel, zstdLevel);
+    prefixedContext.setParameter(CParameter.checksumFlag, 0);
+    prefixedContext.setParameter(CParameter.contentSizeFlag, 1);
+  }
+  const out = Buffer.allocUnsafe(prefix.length + compressBound(data.length));
+  out.set(prefix, 0);
+  const length = prefixedContext.compress2(out.subarray(prefix.length), data);
+  return out.subarray(0, prefix.length + length);
+}
+
 let scratchContext: CCtx | undefined;
 let scratch: Buffer | undefined;
 
@@ -54,6 +76,31 @@ export function compressZstdTransient(data: Uint8Array): Buffer {
   return scratch.subarray(0, length);
 }
 
+/** Largest output kept in the per-thread decompression scratch; larger frames get a buffer of their own. */
+const maxScratchOutput = 16 * 1024 * 1024;
+let decompressScratch: Buffer | undefined;
+
+/**
+ * Like decompressZstd with a known length, but the result is a view into this thread's scratch buffer, valid only
+ * until the next call: for callers that use the plaintext at once (checking a blob, writing it into a file). A
+ * check or restore decompresses gigabytes blob by blob; a fresh buffer for each one is memory that stays
+ * resident until the next collection.
+ */
+export function decompressZstdTransient(data: Uint8Array, options: DecompressOptions): Buffer {
+  const { expectedLength } = options;
+  if (
+    expectedLength === undefined ||
+    !Number.isSafeInteger(expectedLength) ||
+    expectedLength > maxScratchOutput
+  ) {
+    return decompressZstd(data, options);
+  }
+  if (decompressScratch === undefined || decompressScratch.length < expectedLength) {
+    decompressScratch = Buffer.allocUnsafeSlow(Math.max(expectedLength, 1024 * 1024));
+  }
+  return decompressZstd(data, { ...options, into: decompressScratch });
+}
+
 export interface DecompressOptions {
   /** Names the object for error messages (e.g. "blob 1a2b… in pack 3c4d…"). */
   what: string;
@@ -61,6 +108,8 @@ export interface DecompressOptions {
   expectedLength?: number;
   /** Upper bound on the output when the length is not known in advance. */
   maxLength?: number;
+  /** With `expectedLength`: decode into this buffer (at least that long) and return a view of it. */
+  into?: Buffer;
 }
 
 /**
@@ -78,7 +127,10 @@ export function decompressZstd(data: Uint8Array, options: DecompressOptions): Bu
     }
     // Decode straight into a buffer of the expected size: a frame that would produce more fails inside zstd
     // ("destination buffer too small"), one that produces less is caught below.
-    const out = Buffer.allocUnsafe(expectedLength);
+    const out =
+      options.into !== undefined && options.into.length >= expectedLength
+        ? options.into.subarray(0, expectedLength)
+        : Buffer.allocUnsafe(expectedLength);
     const produced = runZstd(what, () => dctx.decompress(out, data));
     if (produced !== expectedLength) {
       throw new EngineError(

@@ -4,7 +4,8 @@
  *                          buffer transferred), the files to create first (those whose blobs are all in this
  *                          range), and for each blob in the range where its plaintext goes: (file, offset)
  *   worker → main  `done`  per blob: decoded and written (or all zeros, so nothing written: a hole), or why not;
- *                          and files that could not be created or closed
+ *                          files that could not be created or closed; and the job's buffer, transferred back
+ *                          so the main thread reads a later range into it
  * The worker decrypts, decompresses and checks each blob's SHA-256 against its ID, then writes it with positional
  * writes. One blob used by several files (or several times by one file) is decoded once and written to every
  * target. A file whose blobs span several jobs is created by the main thread before any of them is sent.
@@ -83,4 +84,6 @@ export interface FromRestoreWorker {
   blobs: BlobOutcome[];
   /** Files that could not be created, or whose descriptor failed to close (a delayed write error). */
   fileErrors: { path: WirePath; problem: CodedProblem }[];
+  /** The job's `data`, handed back (its buffer transferred) for reuse. */
+  data?: Uint8Array;
 }

@@ -53,7 +53,8 @@ export function createRestoreWorker(
   post: (message: FromRestoreWorker, transfer?: ArrayBuffer[]) => void,
 ): WorkerHandler {
   const init = rawInit as RestoreWorkerInit;
-  const pacer = createGarbagePacer();
+  // Young collections every 4 MiB of decoded blobs: each blob's decrypted copy is dead as soon as it is written.
+  const pacer = createGarbagePacer(48 * 1024 * 1024, 4 * 1024 * 1024);
 
   const runJob = (job: ToRestoreWorker): FromRestoreWorker => {
     const data = Buffer.from(job.data.buffer, job.data.byteOffset, job.data.byteLength);
@@ -70,7 +71,12 @@ export function createRestoreWorker(
             { type: 'data', id: blob.id, length: blob.length, uncompressedLength: blob.uncompressedLength },
             data.subarray(blob.start, blob.start + blob.length),
             job.packId,
+            // Written below before the next blob is decoded, so decompression may reuse one scratch buffer.
+            { transient: true },
           );
+          // Dead once written: the decrypted payload. Counted blob by blob, so a range does not leave as much
+          // again in dead buffers before the job ends.
+          pacer.note(blob.length);
           if (isAllZero(plaintext)) {
             outcome = { zero: true };
             plaintext = null;
@@ -96,15 +102,15 @@ export function createRestoreWorker(
     } finally {
       files.closeAll();
     }
-    return { t: 'done', job: job.job, blobs: outcomes, fileErrors };
+    return { t: 'done', job: job.job, blobs: outcomes, fileErrors, data: job.data };
   };
 
   return {
     onMessage(raw) {
       const job = raw as ToRestoreWorker;
-      post(runJob(job));
-      // The job's range, its decrypted and decompressed blobs are garbage now.
-      pacer.note(job.data.byteLength * 3);
+      // The range's buffer goes back with the reply, for a later read: nothing range-sized is left here for the
+      // collector (the decoded blobs were counted as they were made).
+      post(runJob(job), [job.data.buffer as ArrayBuffer]);
     },
   };
 }

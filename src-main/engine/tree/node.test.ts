@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { goFileMode, goModeFromPosix, nodeTypeFromGoMode, posixModeFromGo } from './node';
+import { emptyNode, goFileMode, goModeFromPosix, noBytes, nodeTypeFromGoMode, posixModeFromGo } from './node';
 
 describe('Go FileMode ↔ POSIX st_mode', () => {
   it.each([
@@ -37,5 +37,19 @@ describe('Go FileMode ↔ POSIX st_mode', () => {
         expect(posixModeFromGo(go)).toBe(type | bits);
       }),
     );
+  });
+});
+
+describe('empty nodes', () => {
+  it('share one frozen, zero-length link target (nothing can be written into it or attached to it)', () => {
+    const a = emptyNode(Buffer.from('a'), 'file');
+    const b = emptyNode(Buffer.from('b'), 'dir');
+    expect(a.linkTarget).toBe(noBytes);
+    expect(b.linkTarget).toBe(noBytes);
+    expect(noBytes.length).toBe(0);
+    expect(Object.isFrozen(noBytes)).toBe(true);
+    expect(() => Object.assign(noBytes, { x: 1 })).toThrow(TypeError);
+    noBytes.fill(1); // no bytes to fill
+    expect(noBytes.length).toBe(0);
   });
 });

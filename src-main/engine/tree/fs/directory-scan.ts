@@ -12,7 +12,14 @@ import { getSystemErrorMap } from 'node:util';
 import { EngineError, fromNodeError } from '../../errors';
 import { loadPosixFsAddon } from '../../native/posix-fs-addon';
 import { goQuote } from '../go/quote';
-import { type ExtendedAttribute, emptyNode, goModeFromPosix, type Node, nodeTypeFromGoMode } from '../node';
+import {
+  type ExtendedAttribute,
+  emptyNode,
+  goModeFromPosix,
+  type Node,
+  noBytes,
+  nodeTypeFromGoMode,
+} from '../node';
 import type { AccountNames } from './account-names';
 import { joinPath, nodeFromPathSync, readDirectoryNamesSync } from './node-from-path';
 import type { XattrReadResult } from './read-xattrs';
@@ -178,7 +185,7 @@ function readEntry(reader: RecordReader, dir: Buffer, options: DirectoryScanOpti
       break;
     case 'symlink':
       node.links = links;
-      node.linkTarget = linkTarget ?? Buffer.alloc(0);
+      node.linkTarget = linkTarget ?? noBytes;
       break;
     case 'dev':
     case 'chardev':
