@@ -9,8 +9,8 @@
  * Reading accepts any valid parameters (restic's own and other tools'), within a memory cap.
  */
 import { randomBytes, scrypt } from 'node:crypto';
-import { z } from 'zod';
 import { EngineError } from '../errors';
+import { base64Check, checkWith, JsonFields } from '../json-fields';
 import { encrypt, tryDecrypt } from './container';
 import {
   decodeMasterKeyJson,
@@ -121,20 +121,6 @@ export async function createKeyFile(
   return Buffer.from(JSON.stringify(keyFile), 'utf8');
 }
 
-const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64');
-
-const keyFileSchema = z.object({
-  created: z.string().default(''),
-  username: z.string().default(''),
-  hostname: z.string().default(''),
-  kdf: z.literal('scrypt'),
-  N: z.number().int(),
-  r: z.number().int(),
-  p: z.number().int(),
-  salt: base64,
-  data: base64,
-});
-
 /** Parses a key file's JSON (without opening it). Unknown fields are ignored. */
 export function parseKeyFile(bytes: Uint8Array, what: string): KeyFile {
   let value: unknown;
@@ -143,11 +129,22 @@ export function parseKeyFile(bytes: Uint8Array, what: string): KeyFile {
   } catch (error) {
     throw new EngineError('CORRUPT', `${what}: not valid JSON`, { cause: error });
   }
-  const parsed = keyFileSchema.safeParse(value);
-  if (!parsed.success) {
-    throw new EngineError('CORRUPT', `${what}: invalid key file (${z.prettifyError(parsed.error)})`);
-  }
-  const keyFile = parsed.data;
+  const fields = new JsonFields(value, what, 'key file');
+  const keyFile: KeyFile = {
+    created: fields.string('created') ?? '',
+    username: fields.string('username') ?? '',
+    hostname: fields.string('hostname') ?? '',
+    kdf: fields.string('kdf', {
+      required: true,
+      check: checkWith((s) => s === 'scrypt', 'must be "scrypt"'),
+    }) as 'scrypt',
+    N: fields.integer('N', { required: true }),
+    r: fields.integer('r', { required: true }),
+    p: fields.integer('p', { required: true }),
+    salt: fields.string('salt', { required: true, check: base64Check }),
+    data: fields.string('data', { required: true, check: base64Check }),
+  };
+  fields.done();
   if (!validParams(keyFile)) {
     throw new EngineError(
       'CORRUPT',

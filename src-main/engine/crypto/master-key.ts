@@ -4,8 +4,8 @@
  * (structured clone copies the Uint8Arrays).
  */
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import { EngineError } from '../errors';
+import { base64Check, JsonFields, type StringCheck } from '../json-fields';
 
 export interface MasterKey {
   /** AES-256 key for AES-CTR (32 bytes). */
@@ -61,17 +61,11 @@ export function encodeMasterKeyJson(key: MasterKey): Buffer {
   );
 }
 
-const base64Bytes = (length: number) =>
-  z
-    .string()
-    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64')
-    .transform((s) => Buffer.from(s, 'base64'))
-    .refine((b) => b.length === length, `must decode to ${length} bytes`);
-
-const masterKeyJsonSchema = z.object({
-  mac: z.object({ k: base64Bytes(macKeyLength), r: base64Bytes(macKeyLength) }),
-  encrypt: base64Bytes(encryptionKeyLength),
-});
+/** Base64 that decodes to exactly `length` bytes. */
+function base64Bytes(length: number): StringCheck {
+  return (s) =>
+    base64Check(s) ?? (Buffer.from(s, 'base64').length === length ? null : `must decode to ${length} bytes`);
+}
 
 /** Parses the decrypted `data` of a key file. `what` names the key file for the error message. */
 export function decodeMasterKeyJson(json: Uint8Array, what: string): MasterKey {
@@ -81,13 +75,15 @@ export function decodeMasterKeyJson(json: Uint8Array, what: string): MasterKey {
   } catch (error) {
     throw new EngineError('CORRUPT', `${what}: master key is not valid JSON`, { cause: error });
   }
-  const parsed = masterKeyJsonSchema.safeParse(value);
-  if (!parsed.success) {
-    throw new EngineError('CORRUPT', `${what}: invalid master key (${z.prettifyError(parsed.error)})`);
-  }
+  const fields = new JsonFields(value, what, 'master key');
+  const mac = fields.object('mac');
+  const macK = mac?.string('k', { required: true, check: base64Bytes(macKeyLength) });
+  const macR = mac?.string('r', { required: true, check: base64Bytes(macKeyLength) });
+  const encrypt = fields.string('encrypt', { required: true, check: base64Bytes(encryptionKeyLength) });
+  fields.done();
   return {
-    encrypt: Uint8Array.from(parsed.data.encrypt),
-    macK: Uint8Array.from(parsed.data.mac.k),
-    macR: clampPoly1305R(parsed.data.mac.r),
+    encrypt: Uint8Array.from(Buffer.from(encrypt, 'base64')),
+    macK: Uint8Array.from(Buffer.from(macK as string, 'base64')),
+    macR: clampPoly1305R(Buffer.from(macR as string, 'base64')),
   };
 }

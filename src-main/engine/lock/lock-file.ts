@@ -4,9 +4,8 @@
  * read restic's.
  */
 import { hostname as osHostname, userInfo } from 'node:os';
-import { z } from 'zod';
-import { EngineError } from '../errors';
 import type { Id } from '../ids';
+import { checkWith, JsonFields } from '../json-fields';
 import type { Repository } from '../repository/repository';
 import { formatRfc3339Nano, isRfc3339 } from '../repository/rfc3339';
 import { parseJson } from '../repository/unpacked-file';
@@ -73,47 +72,27 @@ export function encodeLock(lock: LockRecord): Buffer {
   return Buffer.from(JSON.stringify(json), 'utf8');
 }
 
-const uint32 = z.number().int().min(0).max(0xffff_ffff);
 /** Go's zero time: what restic sees when a lock has no time (it is then stale by age). */
 const zeroTime = '0001-01-01T00:00:00Z';
+const uint32 = { min: 0, max: 0xffff_ffff };
 
-// As lenient as Go's json.Unmarshal into the struct: missing or null fields keep their zero value, unknown fields
-// are ignored; a value of the wrong type is an error.
-const lockSchema = z.object({
-  time: z
-    .string()
-    .refine(isRfc3339, 'not an RFC 3339 time')
-    .nullish()
-    .transform((v) => v ?? zeroTime),
-  exclusive: z
-    .boolean()
-    .nullish()
-    .transform((v) => v ?? false),
-  hostname: z
-    .string()
-    .nullish()
-    .transform((v) => v ?? ''),
-  username: z
-    .string()
-    .nullish()
-    .transform((v) => v ?? ''),
-  pid: z
-    .number()
-    .int()
-    .nullish()
-    .transform((v) => v ?? 0),
-  uid: uint32.nullish(),
-  gid: uint32.nullish(),
-});
-
-/** Validates parsed lock JSON; CORRUPT naming `what` when it is not a lock. */
+/**
+ * Validates parsed lock JSON; CORRUPT naming `what` when it is not a lock. As lenient as Go's json.Unmarshal into
+ * the struct: missing or null fields keep their zero value, unknown fields are ignored; a value of the wrong type
+ * is an error.
+ */
 export function decodeLock(json: unknown, what: string): LockRecord {
-  const parsed = lockSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new EngineError('CORRUPT', `${what}: invalid lock (${z.prettifyError(parsed.error)})`);
-  }
-  const { uid, gid, ...rest } = parsed.data;
-  const lock: LockRecord = rest;
+  const fields = new JsonFields(json, what, 'lock');
+  const lock: LockRecord = {
+    time: fields.string('time', { check: checkWith(isRfc3339, 'not an RFC 3339 time') }) ?? zeroTime,
+    exclusive: fields.boolean('exclusive') ?? false,
+    hostname: fields.string('hostname') ?? '',
+    username: fields.string('username') ?? '',
+    pid: fields.integer('pid') ?? 0,
+  };
+  const uid = fields.integer('uid', uint32);
+  const gid = fields.integer('gid', uint32);
+  fields.done();
   if (uid) lock.uid = uid;
   if (gid) lock.gid = gid;
   return lock;

@@ -3,8 +3,8 @@
  * never compressed (not even in v2), as raw `json.Marshal` output without a trailing newline.
  */
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import { EngineError } from '../errors';
+import { checkWith, JsonFields } from '../json-fields';
 
 export type RepositoryVersion = 1 | 2;
 
@@ -44,12 +44,6 @@ export function encodeConfig(config: RepositoryConfig): Buffer {
   );
 }
 
-const configSchema = z.object({
-  version: z.number().int(),
-  id: z.string(),
-  chunker_polynomial: z.string().regex(/^[0-9a-fA-F]{1,16}$/, 'must be hex'),
-});
-
 /** Parses the decrypted config. Unknown versions are NOT_A_REPOSITORY (a format this engine does not read). */
 export function decodeConfig(plaintext: Uint8Array, what = 'config'): RepositoryConfig {
   let value: unknown;
@@ -58,11 +52,14 @@ export function decodeConfig(plaintext: Uint8Array, what = 'config'): Repository
   } catch (error) {
     throw new EngineError('CORRUPT', `${what}: not valid JSON`, { cause: error });
   }
-  const parsed = configSchema.safeParse(value);
-  if (!parsed.success) {
-    throw new EngineError('CORRUPT', `${what}: invalid config (${z.prettifyError(parsed.error)})`);
-  }
-  const { version, id, chunker_polynomial } = parsed.data;
+  const fields = new JsonFields(value, what, 'config');
+  const version = fields.integer('version', { required: true });
+  const id = fields.string('id', { required: true });
+  const chunker_polynomial = fields.string('chunker_polynomial', {
+    required: true,
+    check: checkWith((s) => /^[0-9a-fA-F]{1,16}$/.test(s), 'must be hex'),
+  });
+  fields.done();
   if (version !== 1 && version !== 2) {
     throw new EngineError('NOT_A_REPOSITORY', `${what}: unsupported repository version ${version}`);
   }

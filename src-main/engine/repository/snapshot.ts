@@ -2,9 +2,8 @@
  * Snapshot files (`snapshots/<id>`): one backup's root tree and its metadata. Encoded in restic 0.14's field order
  * with its `omitempty` rules; fields newer restic versions add (program_version, summary, …) are ignored when read.
  */
-import { z } from 'zod';
-import { EngineError } from '../errors';
 import { type Id, isId } from '../ids';
+import { checkWith, JsonFields } from '../json-fields';
 import { isRfc3339 } from './rfc3339';
 
 export interface Snapshot {
@@ -42,49 +41,30 @@ export function encodeSnapshot(snapshot: Snapshot): Buffer {
   return Buffer.from(JSON.stringify(json), 'utf8');
 }
 
-const id = z.string().refine(isId, 'not an ID');
-const uint32 = z.number().int().min(0).max(0xffff_ffff);
-const stringList = z
-  .array(z.string())
-  .nullish()
-  .transform((v) => v ?? undefined);
-
-const snapshotSchema = z.object({
-  time: z.string().refine(isRfc3339, 'not an RFC 3339 time'),
-  parent: id.nullish(),
-  tree: id,
-  paths: z
-    .array(z.string())
-    .nullish()
-    .transform((v) => v ?? []),
-  hostname: z.string().optional(),
-  username: z.string().optional(),
-  uid: uint32.optional(),
-  gid: uint32.optional(),
-  excludes: stringList,
-  tags: stringList,
-  original: id.nullish(),
-});
+const idCheck = checkWith(isId, 'not an ID');
+const uint32 = { min: 0, max: 0xffff_ffff };
 
 /** Validates parsed snapshot JSON. `what` names the snapshot file in error messages. */
 export function decodeSnapshot(json: unknown, what: string): Snapshot {
-  const parsed = snapshotSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new EngineError('CORRUPT', `${what}: invalid snapshot (${z.prettifyError(parsed.error)})`);
-  }
-  const snapshot: Snapshot = { time: parsed.data.time, tree: parsed.data.tree, paths: parsed.data.paths };
-  for (const key of [
-    'parent',
-    'hostname',
-    'username',
-    'uid',
-    'gid',
-    'excludes',
-    'tags',
-    'original',
-  ] as const) {
-    const value = parsed.data[key];
-    if (value !== undefined && value !== null) Object.assign(snapshot, { [key]: value });
+  const fields = new JsonFields(json, what, 'snapshot');
+  const snapshot: Snapshot = {
+    time: fields.string('time', { required: true, check: checkWith(isRfc3339, 'not an RFC 3339 time') }),
+    tree: fields.string('tree', { required: true, check: idCheck }),
+    paths: fields.strings('paths') ?? [],
+  };
+  const optional: Partial<Snapshot> = {
+    parent: fields.string('parent', { check: idCheck }),
+    hostname: fields.string('hostname'),
+    username: fields.string('username'),
+    uid: fields.integer('uid', uint32),
+    gid: fields.integer('gid', uint32),
+    excludes: fields.strings('excludes'),
+    tags: fields.strings('tags'),
+    original: fields.string('original', { check: idCheck }),
+  };
+  fields.done();
+  for (const [key, value] of Object.entries(optional)) {
+    if (value !== undefined) Object.assign(snapshot, { [key]: value });
   }
   return snapshot;
 }
