@@ -24,6 +24,19 @@ export interface CliCommand {
   run(args: ParsedArgs, context: CliContext): Promise<number>;
 }
 
+/**
+ * Commands whose module is loaded only when the command line selects them (`words` are the leading words they all
+ * share; none = always loaded): `backup` then does not load the system-state, helper and restore-wizard code and
+ * its libraries, which a plain engine command does not need and which cost tens of megabytes of resident memory.
+ */
+export interface LazyCommands {
+  words: readonly string[];
+  load(): Promise<readonly CliCommand[]>;
+}
+
+/** What the CLI dispatches over: commands, and modules of commands loaded on demand. */
+export type CommandSource = CliCommand | LazyCommands;
+
 /** An error the CLI prints as one line `backup-manager: CODE: message` and exits with. */
 export class CliError extends Error {
   constructor(

@@ -3,7 +3,7 @@
  * ones), runs it, and turns any failure into one line with a code and a non-zero exit.
  */
 import { type OptionSpecs, parseArgs, UsageError } from './cli-args';
-import { type CliCommand, type CliContext, CliError } from './cli-command';
+import { type CliCommand, type CliContext, CliError, type CommandSource } from './cli-command';
 import { type CliOutput, createCliOutput } from './cli-output';
 import { closeBackends } from './commands/repository-access';
 
@@ -45,7 +45,26 @@ export function overallUsage(commands: readonly CliCommand[]): string {
   ].join('\n');
 }
 
-export async function runCli(commands: readonly CliCommand[], io: CliIo): Promise<number> {
+/**
+ * The commands among `sources` that `argv` may select (only their modules are loaded), or every command when
+ * `all` (for the overall usage).
+ */
+export async function loadCommands(
+  sources: readonly CommandSource[],
+  argv: readonly string[],
+  all = false,
+): Promise<CliCommand[]> {
+  const lists = await Promise.all(
+    sources.map((source) => {
+      if (!('load' in source)) return [source];
+      const selected = source.words.every((word, i) => argv[i] === word);
+      return all || selected ? source.load() : [];
+    }),
+  );
+  return lists.flat();
+}
+
+export async function runCli(sources: readonly CommandSource[], io: CliIo): Promise<number> {
   const wantsJson = io.argv.includes('--json');
   const out: CliOutput = createCliOutput({
     json: wantsJson,
@@ -53,8 +72,9 @@ export async function runCli(commands: readonly CliCommand[], io: CliIo): Promis
     stdout: io.stdout,
     stderr: io.stderr,
   });
-  const command = findCommand(commands, io.argv);
+  const command = findCommand(await loadCommands(sources, io.argv), io.argv);
   if (command === undefined) {
+    const commands = await loadCommands(sources, io.argv, true);
     const first = io.argv[0];
     if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
       io.stdout.write(`${overallUsage(commands)}\n`);

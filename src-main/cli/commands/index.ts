@@ -1,41 +1,33 @@
 /**
- * Every `backup-manager` subcommand. Add a command by creating its file in this folder and listing it here.
+ * Every `backup-manager` subcommand. Add a command by creating its file in this folder and listing it here. Each
+ * module is loaded only when the command line names it (see LazyCommands): an engine command such as `backup`
+ * runs without the system-state, helper and restore-wizard code in memory.
  */
-import type { CliCommand } from '../cli-command';
-import { backupCommand } from './backup-command';
-import { catCommand } from './cat-command';
-import { checkCommand } from './check-command';
-import { forgetCommand } from './forget-command';
-import { helperSettingsCommands } from './helper-settings-commands';
-import { initCommand } from './init-command';
-import { keyCommands } from './key-commands';
-import { lsCommand } from './ls-command';
-import { pruneCommand } from './prune-command';
-import { restoreCommand } from './restore-command';
-import { restoreWizardCommands } from './restore-wizard-commands';
-import { scheduleCommands } from './schedule-commands';
-import { sessionCommands } from './session-commands';
-import { snapshotLocationCommands } from './snapshot-location-commands';
-import { snapshotsCommand } from './snapshots-command';
-import { systemStateCommands } from './system-state-commands';
-import { unlockCommand } from './unlock-command';
+import type { CliCommand, LazyCommands } from '../cli-command';
 
-export const commands: readonly CliCommand[] = [
-  initCommand,
-  backupCommand,
-  snapshotsCommand,
-  forgetCommand,
-  pruneCommand,
-  restoreCommand,
-  lsCommand,
-  catCommand,
-  checkCommand,
-  unlockCommand,
-  ...keyCommands,
-  ...systemStateCommands,
-  ...snapshotLocationCommands,
-  ...sessionCommands,
-  ...scheduleCommands,
-  ...helperSettingsCommands,
-  ...restoreWizardCommands,
+function lazy(words: readonly string[], load: () => Promise<readonly CliCommand[]>): LazyCommands {
+  return { words, load };
+}
+
+export const commands: readonly LazyCommands[] = [
+  lazy(['init'], async () => [(await import('./init-command')).initCommand]),
+  lazy(['backup'], async () => [(await import('./backup-command')).backupCommand]),
+  lazy(['snapshots'], async () => [(await import('./snapshots-command')).snapshotsCommand]),
+  lazy(['forget'], async () => [(await import('./forget-command')).forgetCommand]),
+  lazy(['prune'], async () => [(await import('./prune-command')).pruneCommand]),
+  lazy(['restore'], async () => [(await import('./restore-command')).restoreCommand]),
+  lazy(['ls'], async () => [(await import('./ls-command')).lsCommand]),
+  lazy(['cat'], async () => [(await import('./cat-command')).catCommand]),
+  lazy(['check'], async () => [(await import('./check-command')).checkCommand]),
+  lazy(['unlock'], async () => [(await import('./unlock-command')).unlockCommand]),
+  lazy(['key'], async () => (await import('./key-commands')).keyCommands),
+  lazy(['system-state'], async () => (await import('./system-state-commands')).systemStateCommands),
+  lazy(
+    ['snapshot-location'],
+    async () => (await import('./snapshot-location-commands')).snapshotLocationCommands,
+  ),
+  lazy(['session'], async () => (await import('./session-commands')).sessionCommands),
+  lazy(['schedule'], async () => (await import('./schedule-commands')).scheduleCommands),
+  lazy(['helper-settings'], async () => (await import('./helper-settings-commands')).helperSettingsCommands),
+  lazy(['restore-wizard'], async () => (await import('./restore-wizard-commands')).restoreWizardCommands),
 ];
