@@ -87,12 +87,9 @@ export class PackDataChecker {
     this.maxInFlightBytes =
       context.maxInFlightBytes ?? Math.min(256, 20 * Math.max(1, this.workers.channels.length)) * 1024 * 1024;
     this.wholePackReadLimit = context.wholePackReadLimit ?? defaultWholePackReadLimit;
-    // One spare pack buffer: a buffer handed back is taken by the next read at once. More returning together are
-    // left to this thread's young collection (a pack-sized buffer waiting for a full one costs as much as a spare).
-    this.readBuffers = new ReadBufferPool(
-      20 * 1024 * 1024,
-      createGarbagePacer(256 * 1024 * 1024, 16 * 1024 * 1024),
-    );
+    // One spare pack buffer: a buffer handed back is taken by the next read at once. More are released (see
+    // read-buffer-pool.ts).
+    this.readBuffers = new ReadBufferPool(1, createGarbagePacer(256 * 1024 * 1024, 16 * 1024 * 1024));
     this.windowSize = context.readWindowBytes ?? defaultWindowBytes;
   }
 

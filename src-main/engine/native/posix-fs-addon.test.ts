@@ -70,3 +70,25 @@ describe('allocator settings', () => {
     );
   });
 });
+
+describe('discarding pages', () => {
+  it('releases only the whole pages inside a view: they read back as zeros, the bytes around them keep theirs', () => {
+    const addon = loadPosixFsAddon();
+    if (addon.discardPages === undefined) throw new Error('the built addon lacks discardPages');
+    const page = 4096;
+    const buffer = Buffer.allocUnsafeSlow(64 * page).fill(7);
+    // Where pages start is not visible from JavaScript: check the released bytes, wherever they are.
+    const view = buffer.subarray(100, buffer.length - 100);
+    const released = addon.discardPages(view);
+    expect(released % page).toBe(0);
+    expect(released).toBeGreaterThanOrEqual(view.length - 2 * page);
+    const zeros = view.reduce((count, byte) => count + (byte === 0 ? 1 : 0), 0);
+    expect(zeros).toBe(released);
+    expect(view.subarray(view.indexOf(0), view.indexOf(0) + released).every((byte) => byte === 0)).toBe(true);
+    // Outside the view nothing changed.
+    expect(buffer.subarray(0, 100).every((byte) => byte === 7)).toBe(true);
+    expect(buffer.subarray(buffer.length - 100).every((byte) => byte === 7)).toBe(true);
+    expect(addon.discardPages(buffer.subarray(10, 20))).toBe(0);
+    expect(() => (addon.discardPages as (value: unknown) => number)('a string')).toThrow(/Uint8Array/);
+  });
+});

@@ -49,6 +49,12 @@ export interface PosixFsBinding {
    * Absent from builds older than this function (see parallel/garbage-collector.ts, its only caller).
    */
   configureAllocator?(mmapThreshold: number, trimThreshold: number): boolean;
+  /**
+   * madvise(MADV_DONTNEED) on the whole pages inside `view`: no longer resident, zeros if read again; returns the
+   * bytes released. Only for memory nothing will read again (see parallel/garbage-collector.ts). Absent from
+   * builds older than this function.
+   */
+  discardPages?(view: Uint8Array): number;
 }
 
 /** The extended-attribute part, for code that only reads or writes xattrs (and tests that fake them). */

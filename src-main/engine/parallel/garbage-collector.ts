@@ -34,6 +34,32 @@ export function releaseFreeMemory(): void {
   }
 }
 
+let discard: ((view: Uint8Array) => number) | null | undefined;
+
+/**
+ * Releases the memory of a large buffer that is dead now (nothing reads it again) but that V8 would free only at
+ * its next collection: its whole pages stop being resident at once. Large buffers are mapped on their own (see
+ * configureEngineMemory), so this touches nothing else; a small buffer has no whole page of its own and is left
+ * alone. Without the addon it does nothing. Returns the bytes released.
+ */
+export function discardBuffer(view: Uint8Array): number {
+  if (view.byteLength < discardMinimum) return 0;
+  if (discard === undefined) {
+    try {
+      discard = loadPosixFsAddon().discardPages ?? null;
+    } catch {
+      discard = null;
+    }
+  }
+  return discard === null ? 0 : discard(view);
+}
+
+/**
+ * From this size buffers are mapped on their own (allocatorMmapThreshold); smaller ones share an arena, where
+ * releasing their whole pages would be safe as well but would save little for a system call each.
+ */
+const discardMinimum = 1024 * 1024;
+
 export interface GarbagePacer {
   /** Records `bytes` of buffers made dead; collects when enough piled up. */
   note(bytes: number): void;

@@ -1,14 +1,18 @@
 /**
  * Buffers for the large reads the main thread hands to workers (a check's packs, a restore's pack ranges): the
  * worker hands each buffer back with its reply (transferred both ways, never copied), and the next read goes into
- * it. A read into a fresh buffer costs a page fault per 4 KiB, and the dead buffer would wait in the worker for a
- * collection; reused, the same few buffers carry every read, and memory stays at what is in flight. Spare buffers
- * are only ever ones that were in flight, so keeping up to the bytes in flight keeps nothing extra; one handed back
- * beyond that is dropped and counted (`dropped`), so the caller's collector frees it soon.
+ * it. A read into a fresh buffer costs a page fault per 4 KiB, and a dead buffer stays resident until a
+ * collection; reused, the same few buffers carry every read, and memory stays at what is in flight.
+ *
+ * Buffers are made in power-of-two sizes, so a spare fits the next read of about the same size (packs vary by a
+ * few hundred kilobytes around 16 MiB; sized to the megabyte, a spare too small by one step was useless). The room
+ * beyond a read costs nothing: large buffers are mapped on their own, and pages never touched are not resident.
+ * A buffer handed back beyond `maxSpare` has its pages released at once (discardBuffer) and is counted to
+ * `dropped`, so the caller's collector frees its object soon.
  */
-import type { GarbagePacer } from './garbage-collector';
+import { discardBuffer, type GarbagePacer } from './garbage-collector';
 
-/** Reads from this size up use pooled buffers, sized in steps of it (so one fits the next range of similar size). */
+/** Reads from this size up use pooled buffers. */
 export const pooledReadSize = 1024 * 1024;
 
 export class ReadBufferPool {
@@ -16,12 +20,9 @@ export class ReadBufferPool {
   /** Buffers this pool made: only those may be transferred whole (a backend's small buffer may share memory). */
   private readonly ours = new WeakSet<ArrayBuffer>();
 
-  /**
-   * `maxSpareBytes`: spare buffers kept beyond that are left to the collector — told through `dropped`, as they
-   * arrive in this thread's young generation and die there.
-   */
+  /** `maxSpare`: buffers kept for the next reads (those in flight come back one by one: one is usually enough). */
   constructor(
-    private readonly maxSpareBytes: number,
+    private readonly maxSpare: number,
     private readonly dropped?: GarbagePacer,
   ) {}
 
@@ -36,7 +37,7 @@ export class ReadBufferPool {
     const buffer =
       best >= 0
         ? (this.spare.splice(best, 1)[0] as ArrayBuffer)
-        : (Buffer.allocUnsafeSlow(Math.ceil(length / pooledReadSize) * pooledReadSize).buffer as ArrayBuffer);
+        : (Buffer.allocUnsafeSlow(2 ** Math.ceil(Math.log2(length))).buffer as ArrayBuffer);
     this.ours.add(buffer);
     return new Uint8Array(buffer, 0, length);
   }
@@ -46,13 +47,24 @@ export class ReadBufferPool {
     return this.ours.has(data.buffer as ArrayBuffer);
   }
 
-  /** Takes back a buffer a worker handed back; kept while the spare ones stay within the limit. */
+  /**
+   * Takes back a buffer a worker handed back. A transferred buffer arrives as a new object, so it cannot be
+   * recognised by identity: the caller passes only what a worker returned of a read it was sent (the worker's own
+   * after the transfer; nothing else refers to it), and only buffers of a pooled size are kept. A spare replaces a
+   * smaller one, so the pool keeps the buffers that fit the most reads.
+   */
   giveBack(data: Uint8Array | undefined): void {
-    if (data === undefined || !this.owns(data)) return;
-    const buffer = data.buffer as ArrayBuffer;
-    if (this.spare.includes(buffer)) return;
-    if (this.spareBytes + buffer.byteLength <= this.maxSpareBytes) this.spare.push(buffer);
-    else this.dropped?.note(buffer.byteLength);
+    if (data === undefined || !(data.buffer instanceof ArrayBuffer)) return;
+    const buffer = data.buffer;
+    if (buffer.byteLength < pooledReadSize || this.spare.includes(buffer)) return;
+    this.spare.push(buffer);
+    this.spare.sort((a, b) => b.byteLength - a.byteLength);
+    while (this.spare.length > this.maxSpare) {
+      const extra = this.spare.pop() as ArrayBuffer;
+      // Nothing reads it again: its pages go now, its object at the next collection.
+      discardBuffer(new Uint8Array(extra));
+      this.dropped?.note(extra.byteLength);
+    }
   }
 
   /** Bytes of the spare buffers (for tests and measurements). */

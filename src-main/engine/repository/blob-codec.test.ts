@@ -107,4 +107,23 @@ describe('blob codec', () => {
       corruptMessage(() => decodeBlob(key, describeEncoded(stored), damaged, packId, { transient: true })),
     ).toContain(stored.id);
   });
+
+  it('releases the memory of a transient plaintext at the next transient decode, not before', () => {
+    // Random data does not compress: the plaintext is the decrypted payload itself, a buffer of its own.
+    const large = randomBytes(3 * 1024 * 1024);
+    const stored = encodeBlob(key, 'data', large, { compress: true });
+    expect(stored.uncompressedLength).toBeUndefined();
+    const plain = decodeBlob(key, describeEncoded(stored), stored.data, packId, { transient: true });
+    expect(plain.equals(large)).toBe(true);
+    const small = encodeBlob(key, 'data', Buffer.from('next'), { compress: true });
+    decodeBlob(key, describeEncoded(small), small.data, packId, { transient: true });
+    // Its pages were handed back to the system (the addon is built for the tests): they read as zeros now.
+    const middle = plain.subarray(1024 * 1024, 2 * 1024 * 1024);
+    expect(middle.every((byte) => byte === 0)).toBe(true);
+    // A decode that is not transient keeps its result.
+    const kept = decodeBlob(key, describeEncoded(stored), stored.data, packId);
+    decodeBlob(key, describeEncoded(small), small.data, packId, { transient: true });
+    decodeBlob(key, describeEncoded(small), small.data, packId, { transient: true });
+    expect(kept.equals(large)).toBe(true);
+  });
 });

@@ -6,6 +6,7 @@ import { decrypt, encrypt } from '../crypto/container';
 import type { MasterKey } from '../crypto/master-key';
 import { EngineError } from '../errors';
 import { type Id, idOf } from '../ids';
+import { discardBuffer } from '../parallel/garbage-collector';
 import type { BlobType, EncodedBlob } from './blob';
 import { compressZstdTransient, decompressZstd, decompressZstdTransient } from './zstd';
 
@@ -48,10 +49,23 @@ export interface BlobDescription {
 
 export interface DecodeBlobOptions {
   /**
-   * Decompress into this thread's scratch buffer (see decompressZstdTransient): the plaintext of a compressed blob
-   * is then valid only until the next transient decode — for callers that use it at once and keep nothing.
+   * Decompress into this thread's scratch buffer (see decompressZstdTransient), and release the decrypted payload
+   * at the next transient decode: the plaintext is then valid only until the next transient decode — for callers
+   * that use it at once and keep nothing.
    */
   transient?: boolean;
+}
+
+/**
+ * The decrypted payload of the last transient decode, released at the next one. A check or a restore decrypts
+ * gigabytes blob by blob, each into a buffer of its own that V8 frees only at a collection; the transient contract
+ * (the result is valid until the next transient decode) lets its pages go as soon as the next blob is decoded.
+ */
+let lastTransientPayload: Buffer | null = null;
+
+function releaseTransientPayload(): void {
+  if (lastTransientPayload !== null) discardBuffer(lastTransientPayload);
+  lastTransientPayload = null;
 }
 
 /**
@@ -69,7 +83,9 @@ export function decodeBlob(
   if (data.length !== blob.length) {
     throw new EngineError('CORRUPT', `${what}: read ${data.length} bytes, expected ${blob.length}`);
   }
+  if (options.transient) releaseTransientPayload();
   const payload = decrypt(key, data, what);
+  if (options.transient) lastTransientPayload = payload;
   const decompress = options.transient ? decompressZstdTransient : decompressZstd;
   const plaintext =
     blob.uncompressedLength === undefined

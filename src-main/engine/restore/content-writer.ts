@@ -110,12 +110,9 @@ export class ContentWriter {
     this.maxInFlightBytes = options.maxInFlightBytes ?? 16 * 1024 * 1024 * this.workers.channels.length;
     this.maxGapBytes = options.maxGapBytes ?? 512 * 1024;
     this.maxRangeBytes = options.maxRangeBytes ?? 8 * 1024 * 1024;
-    // One spare range buffer: a buffer handed back is taken by the next read at once. More returning together are
-    // left to this thread's young collection.
-    this.readBuffers = new ReadBufferPool(
-      this.maxRangeBytes,
-      createGarbagePacer(256 * 1024 * 1024, 16 * 1024 * 1024),
-    );
+    // Two spare range buffers: one handed back is taken by the next read at once, and replies often come back in
+    // pairs. More are released (see read-buffer-pool.ts).
+    this.readBuffers = new ReadBufferPool(2, createGarbagePacer(256 * 1024 * 1024, 16 * 1024 * 1024));
   }
 
   /** True when workers are threads (false: one inline worker in this thread). */

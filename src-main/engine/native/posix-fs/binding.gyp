@@ -4,7 +4,7 @@
   "targets": [
     {
       "target_name": "posix_fs",
-      "sources": ["posix-fs.c", "directory-scan.c"],
+      "sources": ["posix-fs.c", "directory-scan.c", "memory.c"],
       "cflags": ["-std=c11", "-Wall", "-Wextra", "-D_GNU_SOURCE"],
       "xcode_settings": { "OTHER_CFLAGS": ["-std=c11", "-Wall", "-Wextra"] }
     }

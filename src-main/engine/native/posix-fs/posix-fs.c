@@ -4,6 +4,7 @@
  * - mknod: fifos and block/character devices for restore (Node has no mknod);
  * - scanDirectory: a directory's entries with their lstat, link target and xattrs in one call (directory-scan.c),
  *   so a backup's walk does not pay one JavaScript round trip per syscall;
+ * - memory: malloc_trim, glibc's allocation thresholds and releasing a dead buffer's pages (memory.c);
  * - lutimes: utimensat(AT_SYMLINK_NOFOLLOW) with whole nanoseconds (Node's utimes/lutimes take doubles, which
  *   cannot carry the nanoseconds of a 2020s timestamp, and restic restores times exactly).
  * Every call works on the path itself and never follows a final symlink (l* variants, AT_SYMLINK_NOFOLLOW; mknod
@@ -18,6 +19,7 @@
  * On platforms other than Linux every function throws ENOTSUP, so `npm ci` still builds on Windows and macOS.
  */
 #include "directory-scan.h"
+#include "memory.h"
 #include "posix-fs-common.h"
 
 #include <errno.h>
@@ -354,61 +356,6 @@ static napi_value unsupported(napi_env env, napi_callback_info info) {
 
 #endif
 
-/*
- * Gives free heap memory back to the system (glibc's malloc_trim). A backup or restore frees megabytes of buffers
- * per second across several threads; glibc keeps much of it in its arenas, so the process's resident size grows
- * far beyond what it uses. Trimming now and then keeps it near the live size. Elsewhere this does nothing.
- *
- * configureAllocator(mmapThreshold, trimThreshold) sets glibc's M_MMAP_THRESHOLD and M_TRIM_THRESHOLD. By default
- * glibc raises both as the program frees large blocks (up to 32 and 64 MiB), after which multi-megabyte buffers
- * come from the arenas, and a worker thread's arena keeps up to 64 MiB of freed memory resident: malloc_trim
- * returns free pages of the main arena only. Fixed thresholds stop that: blocks from `mmapThreshold` up are mapped
- * on their own and unmapped when freed, and an arena returns its free top beyond `trimThreshold` at once.
- * Returns whether both settings were taken (false elsewhere than glibc).
- */
-#if defined(__GLIBC__)
-#include <malloc.h>
-static napi_value release_free_memory(napi_env env, napi_callback_info info) {
-  (void)info;
-  napi_value result;
-  napi_get_boolean(env, malloc_trim(0) != 0, &result);
-  return result;
-}
-
-static napi_value configure_allocator(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  int64_t mmap_threshold = 0;
-  int64_t trim_threshold = 0;
-  napi_value result;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2 ||
-      napi_get_value_int64(env, argv[0], &mmap_threshold) != napi_ok ||
-      napi_get_value_int64(env, argv[1], &trim_threshold) != napi_ok || mmap_threshold <= 0 ||
-      trim_threshold <= 0 || mmap_threshold > (1 << 30) || trim_threshold > (1 << 30)) {
-    napi_throw_type_error(env, "EINVAL", "configureAllocator(mmapThreshold, trimThreshold): two sizes in bytes");
-    return NULL;
-  }
-  int ok = mallopt(M_MMAP_THRESHOLD, (int)mmap_threshold) == 1;
-  ok = (mallopt(M_TRIM_THRESHOLD, (int)trim_threshold) == 1) && ok;
-  napi_get_boolean(env, ok, &result);
-  return result;
-}
-#else
-static napi_value release_free_memory(napi_env env, napi_callback_info info) {
-  (void)info;
-  napi_value result;
-  napi_get_boolean(env, false, &result);
-  return result;
-}
-
-static napi_value configure_allocator(napi_env env, napi_callback_info info) {
-  (void)info;
-  napi_value result;
-  napi_get_boolean(env, false, &result);
-  return result;
-}
-#endif
-
 NAPI_MODULE_INIT() {
   napi_property_descriptor functions[] = {
     {"llistxattr", NULL, list, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -419,6 +366,7 @@ NAPI_MODULE_INIT() {
     {"lutimes", NULL, set_times, NULL, NULL, NULL, napi_enumerable, NULL},
     {"releaseFreeMemory", NULL, release_free_memory, NULL, NULL, NULL, napi_enumerable, NULL},
     {"configureAllocator", NULL, configure_allocator, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"discardPages", NULL, discard_pages, NULL, NULL, NULL, napi_enumerable, NULL},
     {"scanDirectory", NULL, scan_directory, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
