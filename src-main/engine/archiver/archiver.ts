@@ -14,6 +14,7 @@ import { EngineError, isEngineError } from '../errors';
 import type { Id } from '../ids';
 import { loadPosixFsAddon } from '../native/posix-fs-addon';
 import { startMemoryTrimmer } from '../parallel/garbage-collector';
+import { HeapPacer } from '../parallel/heap-pacer';
 import { ProgressMeter, type ProgressSnapshot } from '../progress/progress-meter';
 import type { Repository } from '../repository/repository';
 import { formatRfc3339Nano } from '../repository/rfc3339';
@@ -379,6 +380,8 @@ class TreeWalker {
   readonly excludes: ExcludeMatcher;
   private backlogWaiters: (() => void)[] = [];
   private entriesSinceYield = 0;
+  /** Keeps the walk's dead directories and parent trees from piling up in the old generation. */
+  private readonly heap = new HeapPacer();
 
   constructor(
     private readonly repository: Repository,
@@ -432,6 +435,7 @@ class TreeWalker {
    */
   private async scanDirectory(path: Buffer, parents: ParentDirectory | null): Promise<Later<Id>> {
     this.checkCancelled();
+    this.heap.check();
     let entries: ScannedEntry[];
     try {
       entries = this.listDirectory(path);
@@ -447,19 +451,20 @@ class TreeWalker {
       if (this.excludes.excludes(entry.path)) continue;
       children.push(entry);
       nodes.push(this.nodeOfEntry(entry));
-      await this.yieldNowAndThen();
+      if (++this.entriesSinceYield >= 256) await this.yieldToEventLoop();
     }
     // Start reading the parent trees of the subdirectories now; the walk below enters them one after another.
     for (const [i, node] of nodes.entries()) {
       const parent = parents?.byName.get(children[i]?.name.toString('latin1') ?? '');
       if (node?.type === 'dir' && parent?.type === 'dir') this.context.parents.prefetch(parent.subtree);
     }
-    const pending: Promise<Node | null>[] = [];
+    const pending: (Node | Promise<Node | null>)[] = [];
     for (const [i, node] of nodes.entries()) {
       const child = children[i];
       if (node === null || child === undefined) continue;
       const parent = parents?.byName.get(child.name.toString('latin1'));
-      pending.push((await this.submitEntry(child.path, node, parent)).done);
+      if (this.finishNow(node, parent)) pending.push(node);
+      else pending.push((await this.submitEntry(child.path, node, parent)).done);
     }
     return later(
       Promise.all(pending).then((done) =>
@@ -486,6 +491,26 @@ class TreeWalker {
     return (await this.submitEntry(path, node, parent)).done;
   }
 
+  /**
+   * Finishes an entry that needs no work — not a directory, and not a file to read (a special file, or a file whose
+   * parent snapshot's content is reused) — and says whether it did. Synchronous: in a backup where little changed
+   * this is almost every entry, and a promise or two each was most of that backup's garbage.
+   */
+  private finishNow(node: Node, parent: Node | undefined): boolean {
+    if (node.type === 'dir') return false;
+    if (node.type !== 'file') {
+      this.meter.addDone(1, 0);
+      return true;
+    }
+    const reused = this.context.parents.reusableContent(node, parent);
+    if (reused === null) return false;
+    node.content = reused;
+    this.summary.filesUnmodified++;
+    this.summary.bytesProcessed += Number(node.size);
+    this.meter.addDone(1, Number(node.size));
+    return true;
+  }
+
   /** Submits the work for one scanned entry; resolves (after submitting) with a promise of the finished node. */
   private async submitEntry(path: Buffer, node: Node, parent: Node | undefined): Promise<Later<Node | null>> {
     if (node.type === 'dir') {
@@ -499,18 +524,7 @@ class TreeWalker {
         }),
       );
     }
-    if (node.type !== 'file') {
-      this.meter.addDone(1, 0);
-      return later(Promise.resolve(node));
-    }
-    const reused = this.context.parents.reusableContent(node, parent);
-    if (reused !== null) {
-      node.content = reused;
-      this.summary.filesUnmodified++;
-      this.summary.bytesProcessed += Number(node.size);
-      this.meter.addDone(1, Number(node.size));
-      return later(Promise.resolve(node));
-    }
+    if (this.finishNow(node, parent)) return later(Promise.resolve(node));
     await this.waitForBacklog();
     const saved = this.saver.save(path, {
       size: Number(node.size),
@@ -545,8 +559,7 @@ class TreeWalker {
    * The walk's metadata calls are synchronous (see readDirectoryNamesSync); every few hundred entries it lets the
    * event loop run, so worker messages (chunk queries, encoded blobs) are not kept waiting.
    */
-  private async yieldNowAndThen(): Promise<void> {
-    if (++this.entriesSinceYield < 256) return;
+  private async yieldToEventLoop(): Promise<void> {
     this.entriesSinceYield = 0;
     await new Promise((resolve) => setImmediate(resolve));
   }

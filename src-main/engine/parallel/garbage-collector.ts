@@ -16,7 +16,7 @@ type Collect = (options?: { type: 'minor' | 'major' }) => void;
 
 let collect: Collect | null | undefined;
 
-function gcFunction(): Collect | null {
+export function gcFunction(): Collect | null {
   if (collect !== undefined) return collect;
   // `gc` is exposed only to contexts created after the flag is set; the function works for the whole isolate.
   setFlagsFromString('--expose-gc');

@@ -12,6 +12,7 @@
  */
 import { EngineError, isEngineError } from '../errors';
 import { type Id, shortId } from '../ids';
+import { HeapPacer } from '../parallel/heap-pacer';
 import type { BlobType } from '../repository/blob';
 import { decodeBlob } from '../repository/blob-codec';
 import type { MasterIndex } from '../repository/master-index';
@@ -64,6 +65,8 @@ export async function findUsedBlobs(
   for (const root of roots) enqueue(root.tree, root.snapshot);
 
   let trees = 0;
+  // Decoded trees die soon but not young (their children are queued meanwhile): collect them as the heap grows.
+  const heap = new HeapPacer();
   const visit = async ({ tree, snapshot }: { tree: Id; snapshot: Id }) => {
     throwIfCancelled(options.signal);
     let nodes: Node[];
@@ -83,6 +86,7 @@ export async function findUsedBlobs(
       else if (node.type === 'dir' && node.subtree !== null) enqueue(node.subtree, snapshot);
     }
     options.onTree?.(++trees);
+    heap.check();
   };
   await drain(queue, options.concurrency ?? defaultConcurrency, visit);
   return { keys, snapshots: roots.length, trees };
