@@ -10,6 +10,7 @@
  *   then becomes the chunk: each byte is copied once (read buffer → chunk), and nothing of the size of the largest
  *   possible chunk is held unless a chunk that large is being cut.
  */
+import { discardBuffer } from '../parallel/garbage-collector';
 
 /** Chunks below this size are plain allocations: cheap from malloc, and they would waste a pooled buffer. */
 export const minPooledChunk = 256 * 1024;
@@ -43,7 +44,11 @@ export class ChunkBufferPool {
     const buffer = chunk.buffer as ArrayBuffer;
     const size = buffer.byteLength;
     if (chunk.byteOffset !== 0 || size < minPooledChunk || (size & (size - 1)) !== 0) return;
-    if (this.freeBytes + size > this.maxFreeBytes) return;
+    if (this.freeBytes + size > this.maxFreeBytes) {
+      // Not kept, and given back because nothing reads it again: its pages go now, not at the next collection.
+      discardBuffer(new Uint8Array(buffer));
+      return;
+    }
     const list = this.free.get(size) ?? [];
     list.push(buffer);
     this.free.set(size, list);

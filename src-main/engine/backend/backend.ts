@@ -46,6 +46,7 @@ export interface ReadRange {
  * atomically and durably as with `write`. Until then it is invisible to listings; `abort` removes it.
  */
 export interface FileDraft {
+  /** Appends; like `write`, keeps nothing of `data` once the promise resolves (the caller may reuse it). */
   append(data: readonly Uint8Array[]): Promise<void>;
   /** Names the file (its type was given to startFile) and makes it durable. Fails with NO_SPACE like `write`. */
   commit(file: FileHandle): Promise<void>;
@@ -77,7 +78,7 @@ export interface Backend {
   /**
    * Writes a complete file atomically: readers never see a partial file, and after the promise resolves the file
    * is durable (fsynced, directory entry fsynced). Fails with NO_SPACE when the storage is full, leaving nothing
-   * behind.
+   * behind. Keeps nothing of `data` once the promise settles: the caller may reuse or release its memory.
    */
   write(file: FileHandle, data: WriteData): Promise<void>;
   /**

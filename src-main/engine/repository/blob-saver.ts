@@ -9,6 +9,7 @@
 import type { Backend } from '../backend/backend';
 import type { MasterKey } from '../crypto/master-key';
 import { type Id, idOf } from '../ids';
+import { discardBuffer } from '../parallel/garbage-collector';
 import type { BlobType, EncodedBlob } from './blob';
 import { encodeBlob } from './blob-codec';
 import type { RepositoryVersion } from './config';
@@ -107,7 +108,9 @@ export class BlobSaver {
       this.uploads[type] = upload;
     }
     try {
-      await upload.append(writer.takeParts());
+      const parts = writer.takeParts();
+      await upload.append(parts);
+      releaseParts(parts);
     } catch (error) {
       // Still the pack being filled: give it up, so saving its blobs again stores them in a new one. (A pack that
       // was finished meanwhile fails in writePack, which forgets its blobs.)
@@ -171,6 +174,7 @@ export class BlobSaver {
       await this.options.beforeWrite?.();
       if (upload !== null) await upload.commit(pack.parts, { type: 'data', name: pack.id });
       else await this.backend.write({ type: 'data', name: pack.id }, pack.parts);
+      releaseParts(pack.parts);
     } catch (error) {
       // The pack is lost: forget its blobs, so a later save stores them again instead of trusting a missing pack.
       for (const blob of pack.blobs) this.pending.delete(`${blob.type}:${blob.id}`);
@@ -206,4 +210,13 @@ export class BlobSaver {
       throw error;
     }
   }
+}
+
+/**
+ * A pack's blobs once they are in storage: nothing reads them again (a lost pack's blobs are saved anew from their
+ * source, not from these), and the backend keeps nothing of what it wrote. Large ones — most data blobs, handed
+ * over by a worker — have their pages released now instead of at the next collection.
+ */
+function releaseParts(parts: readonly Uint8Array[]): void {
+  for (const part of parts) discardBuffer(part);
 }
