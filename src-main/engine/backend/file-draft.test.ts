@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { type EngineErrorCode, isEngineError } from '../errors';
 import { idOf } from '../ids';
 import { makeTempDir, removeTempDir } from '../testing/restic-cli';
+import { useTinyTmpfs } from '../testing/tiny-tmpfs';
 import type { Backend, FileInfo } from './backend';
 import { LocalBackend } from './local-backend';
 import { MemoryBackend } from './memory-backend';
@@ -158,25 +159,11 @@ describe('LocalBackend drafts on disk', () => {
 
 /** A real full filesystem: a 1 MiB tmpfs (needs root; skipped with a note otherwise). */
 describe('LocalBackend drafts on a full filesystem', () => {
-  let mountPoint = '';
-  let mounted = false;
-  beforeAll(async () => {
-    mountPoint = await makeTempDir('draft-full-fs');
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint], { stdio: 'pipe' });
-      mounted = true;
-    } catch (error) {
-      console.warn(`tmpfs not available (${(error as Error).message.split('\n')[0]}); ENOSPC test skipped`);
-    }
-  });
-  afterAll(async () => {
-    if (mounted) execFileSync('umount', [mountPoint]);
-    await removeTempDir(mountPoint);
-  });
+  const tmpfs = useTinyTmpfs('draft-full-fs');
 
   it('an append that does not fit fails with NO_SPACE, and abort removes the draft', async (ctx) => {
-    if (!mounted) ctx.skip();
-    const backend = new LocalBackend(path.join(mountPoint, 'repo'));
+    if (!tmpfs.mounted) ctx.skip();
+    const backend = new LocalBackend(path.join(tmpfs.mountPoint, 'repo'));
     await backend.create();
     const draft = await backend.startFile('data');
     await draft.append([Buffer.alloc(256 * 1024, 1)]);

@@ -1,11 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { type EngineErrorCode, isEngineError } from '../errors';
 import { idOf } from '../ids';
 import { makeTempDir, removeTempDir } from '../testing/restic-cli';
+import { useTinyTmpfs } from '../testing/tiny-tmpfs';
 import type { Backend, FileInfo, FileType } from './backend';
 import { LocalBackend } from './local-backend';
 import { MemoryBackend } from './memory-backend';
@@ -201,25 +201,11 @@ describe('LocalBackend on disk', () => {
 
 /** A real full filesystem: a 1 MiB tmpfs (needs root; skipped with a note otherwise). */
 describe('LocalBackend on a full filesystem', () => {
-  let mountPoint = '';
-  let mounted = false;
-  beforeAll(async () => {
-    mountPoint = await makeTempDir('full-fs');
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint], { stdio: 'pipe' });
-      mounted = true;
-    } catch (error) {
-      console.warn(`tmpfs not available (${(error as Error).message.split('\n')[0]}); ENOSPC test skipped`);
-    }
-  });
-  afterAll(async () => {
-    if (mounted) execFileSync('umount', [mountPoint]);
-    await removeTempDir(mountPoint);
-  });
+  const tmpfs = useTinyTmpfs('full-fs');
 
   it('fails with NO_SPACE and leaves no temp file behind; smaller writes still succeed', async (ctx) => {
-    if (!mounted) ctx.skip();
-    const backend = new LocalBackend(path.join(mountPoint, 'repo'));
+    if (!tmpfs.mounted) ctx.skip();
+    const backend = new LocalBackend(path.join(tmpfs.mountPoint, 'repo'));
     await backend.create();
     const big = Buffer.alloc(2 * 1024 * 1024, 7);
     const file = { type: 'data' as const, name: idOf(big) };
