@@ -1,23 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { type EngineErrorCode, isEngineError } from '../errors';
+import { describe, expect, it } from 'vitest';
 import { idOf } from '../ids';
-import { makeTempDir, removeTempDir } from '../testing/restic-cli';
+import { codeOf, filesUnder, localBackendFactory } from '../testing/backend-testing';
 import { useTinyTmpfs } from '../testing/tiny-tmpfs';
 import type { Backend, FileInfo } from './backend';
 import { LocalBackend } from './local-backend';
 import { MemoryBackend } from './memory-backend';
-
-async function codeOf(promise: Promise<unknown>): Promise<EngineErrorCode | 'resolved' | 'other'> {
-  try {
-    await promise;
-    return 'resolved';
-  } catch (error) {
-    return isEngineError(error) ? error.code : 'other';
-  }
-}
 
 async function names(iterable: AsyncIterable<FileInfo>): Promise<string[]> {
   const out: string[] = [];
@@ -25,25 +15,7 @@ async function names(iterable: AsyncIterable<FileInfo>): Promise<string[]> {
   return out.sort();
 }
 
-const tempDirs: string[] = [];
-afterAll(async () => {
-  for (const dir of tempDirs) await removeTempDir(dir);
-});
-
-async function newLocal(): Promise<LocalBackend> {
-  const dir = await makeTempDir('file-draft');
-  tempDirs.push(dir);
-  return new LocalBackend(path.join(dir, 'repo'));
-}
-
-/** Every file under the repository directory (to see what a draft leaves behind). */
-async function filesUnder(root: string): Promise<string[]> {
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)))
-    .sort();
-}
+const newLocal = localBackendFactory('file-draft');
 
 describe.each([
   ['LocalBackend', newLocal],

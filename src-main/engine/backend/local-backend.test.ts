@@ -1,23 +1,13 @@
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { type EngineErrorCode, isEngineError } from '../errors';
+import { describe, expect, it } from 'vitest';
 import { idOf } from '../ids';
-import { makeTempDir, removeTempDir } from '../testing/restic-cli';
+import { codeOf, localBackendFactory } from '../testing/backend-testing';
 import { useTinyTmpfs } from '../testing/tiny-tmpfs';
 import type { Backend, FileInfo, FileType } from './backend';
 import { LocalBackend } from './local-backend';
 import { MemoryBackend } from './memory-backend';
-
-async function codeOf(promise: Promise<unknown>): Promise<EngineErrorCode | 'resolved' | 'other'> {
-  try {
-    await promise;
-    return 'resolved';
-  } catch (error) {
-    return isEngineError(error) ? error.code : 'other';
-  }
-}
 
 async function collect(iterable: AsyncIterable<FileInfo>): Promise<FileInfo[]> {
   const out: FileInfo[] = [];
@@ -25,16 +15,7 @@ async function collect(iterable: AsyncIterable<FileInfo>): Promise<FileInfo[]> {
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-const tempDirs: string[] = [];
-afterAll(async () => {
-  for (const dir of tempDirs) await removeTempDir(dir);
-});
-
-async function newLocal(): Promise<LocalBackend> {
-  const dir = await makeTempDir('local-backend');
-  tempDirs.push(dir);
-  return new LocalBackend(path.join(dir, 'repo'));
-}
+const newLocal = localBackendFactory('local-backend');
 
 /** The behaviour every Backend must share. */
 describe.each([

@@ -3,13 +3,14 @@
  * `<name>-tmp-<random>`) that no listing shows and nothing else removes. Prune, under its exclusive lock, deletes
  * them — and only them. A dry run leaves them.
  */
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backup } from '../archiver/archiver';
 import { LocalBackend } from '../backend/local-backend';
 import { parseChunkerPolynomial } from '../chunker/chunker-polynomial';
 import { Repository } from '../repository/repository';
+import { filesUnder } from '../testing/backend-testing';
 import { makeTempDir, removeTempDir, restic, testPassword } from '../testing/restic-cli';
 import { prune } from './prune';
 
@@ -32,14 +33,6 @@ beforeAll(async () => {
 
 afterAll(() => removeTempDir(dir));
 
-async function allFiles(root: string): Promise<string[]> {
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)))
-    .sort();
-}
-
 describe('prune and temporary files', () => {
   it('deletes the leftovers of interrupted writes and nothing else; a dry run leaves them', async () => {
     const leftovers = [
@@ -49,18 +42,18 @@ describe('prune and temporary files', () => {
       'config-tmp-123456',
     ];
     for (const leftover of leftovers) await writeFile(path.join(location, leftover), Buffer.alloc(1000, 1));
-    const before = await allFiles(location);
+    const before = await filesUnder(location);
     const open = async () => Repository.open(new LocalBackend(location), testPassword);
 
     const repository = await open();
     const dry = await prune(repository, { dryRun: true });
     expect(dry.temporaryFilesRemoved).toBe(0);
-    expect(await allFiles(location)).toEqual(before);
+    expect(await filesUnder(location)).toEqual(before);
 
     const result = await prune(repository, {});
     await repository.backend.close();
     expect(result).toMatchObject({ temporaryFilesRemoved: 4, temporaryBytesRemoved: 4000 });
-    const after = await allFiles(location);
+    const after = await filesUnder(location);
     expect(after).toEqual(before.filter((file) => !leftovers.includes(file)));
     expect((await restic(['check', '--read-data'], { repo: location })).code).toBe(0);
   }, 60_000);
