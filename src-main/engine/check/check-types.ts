@@ -128,12 +128,8 @@ export interface CheckOptions extends WorkerSetOptions {
   signal?: AbortSignal;
   /** Called at most 10 times a second, and once at the end of each phase. */
   onProgress?: (progress: CheckProgress) => void;
-  /** Packs larger than this are read and hashed in windows instead of in one read (tests lower it). */
-  wholePackReadLimit?: number;
-  /** The size of those windows (default 32 MiB; tests lower it). */
+  /** Packs are read in windows of about this size, cut between blobs (default 4 MiB; tests lower it). */
   readWindowBytes?: number;
-  /** Bytes of packs read but not yet verified (default 32 MiB per worker, at most 256 MiB). */
-  maxInFlightBytes?: number;
 }
 
 /** restic's limit for `n/t` subsets: buckets are taken from the first byte of the pack ID. */

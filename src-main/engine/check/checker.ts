@@ -65,9 +65,7 @@ export async function checkRepository(
         ledger,
         signal,
         workers: { count: options.count, script: options.script },
-        wholePackReadLimit: options.wholePackReadLimit,
         readWindowBytes: options.readWindowBytes,
-        maxInFlightBytes: options.maxInFlightBytes,
       })
     : null;
   try {

@@ -3,7 +3,14 @@ import { poly1305 } from '@noble/ciphers/_poly1305.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isEngineError } from '../errors';
-import { ciphertextLength, containerOverhead, decrypt, encrypt, tryDecrypt } from './container';
+import {
+  ciphertextLength,
+  containerOverhead,
+  decrypt,
+  decryptInPlace,
+  encrypt,
+  tryDecrypt,
+} from './container';
 import { clampPoly1305R, generateMasterKey, type MasterKey } from './master-key';
 
 const key = generateMasterKey();
@@ -29,6 +36,32 @@ describe('encryption container', () => {
         expect(decrypt(key, sealed, 'blob x')).toEqual(Buffer.from(plaintext));
       }),
     );
+  });
+
+  it('decrypts in place: the plaintext is a view over the ciphertext, no new buffer (property)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 4096 }), fc.nat({ max: 64 }), (plaintext, padding) => {
+        // The container inside a larger buffer, as a blob inside a pack read.
+        const pack = Buffer.alloc(padding + plaintext.length + containerOverhead + padding, 0xa5);
+        const sealed = encrypt(key, plaintext);
+        sealed.copy(pack, padding);
+        const opened = decryptInPlace(key, pack.subarray(padding, padding + sealed.length), 'blob x');
+        expect(opened).toEqual(Buffer.from(plaintext));
+        expect(opened.buffer).toBe(pack.buffer);
+        expect(opened.byteOffset).toBe(pack.byteOffset + padding + 16);
+        expect(pack.subarray(0, padding).every((byte) => byte === 0xa5)).toBe(true);
+        expect(pack.subarray(padding + sealed.length).every((byte) => byte === 0xa5)).toBe(true);
+      }),
+    );
+  });
+
+  it('leaves a container that does not verify as it was, and says CORRUPT', () => {
+    const sealed = encrypt(key, randomBytes(1000));
+    sealed[500] = (sealed[500] ?? 0) ^ 1;
+    const before = Buffer.from(sealed);
+    expectCorrupt(() => decryptInPlace(key, sealed, 'data blob 42'), 'data blob 42');
+    expect(sealed.equals(before)).toBe(true);
+    expectCorrupt(() => decryptInPlace(key, sealed.subarray(0, 31), 'data blob 43'), 'too short');
   });
 
   it('uses a fresh nonce every time', () => {

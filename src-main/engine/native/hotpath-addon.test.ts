@@ -63,12 +63,14 @@ describe('loading the addon', () => {
     await writeFile(
       stale,
       'const f = () => {}; module.exports = { abiVersion: 0, poly1305: f, poly1305Portable: f, ' +
-        'chunkerStart: f, chunkerPush: f };',
+        'chunkerStart: f, chunkerPush: f, aes256CtrInPlace: f };',
     );
     expect(loadError([stale])).toContain(`interface version 0, expected ${expectedHotpathAbiVersion}`);
     const partial = path.join(dir, 'partial.cjs');
     await writeFile(partial, 'module.exports = { abiVersion: 1, poly1305() {} };');
-    expect(loadError([partial])).toContain('missing poly1305Portable, chunkerStart, chunkerPush');
+    expect(loadError([partial])).toContain(
+      'missing poly1305Portable, chunkerStart, chunkerPush, aes256CtrInPlace',
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * Loads our hot-path addon (src-main/engine/native/hotpath: Poly1305 and the chunker's byte loop in C), built by
  * `npm install`/`npm ci` through the package.json "install" script. These two loops were most of a backup's CPU
- * time in JavaScript. There is deliberately no fallback to the JS code: a missing or broken addon would then only
+ * time in JavaScript; it also decrypts in place through the process's OpenSSL (see hotpath/aes-ctr.c). There is deliberately no fallback to the JS code: a missing or broken addon would then only
  * show as a backup several times slower, so it is an error naming every place searched.
  * Where it is looked for: see native-addon-loader.ts (`$BACKUP_MANAGER_HOTPATH_ADDON`, the packaged app's
  * resources, the checkout's build). It is context-aware and keeps no global state, so every worker thread loads
@@ -39,10 +39,18 @@ export interface HotpathBinding {
    * polynomial (rabin-tables.ts).
    */
   chunkerPush(state: Uint8Array, tables: BigUint64Array, data: Uint8Array): number[];
+  /** Whether aes256CtrInPlace can work here: the process exports OpenSSL's EVP functions (Node does; Electron's
+   * BoringSSL may not). */
+  readonly aesCtrInPlaceAvailable: boolean;
+  /**
+   * XORs `data` in place with the AES-256-CTR key stream of `key` from counter block `iv` (encrypts or decrypts,
+   * exactly as node:crypto's 'aes-256-ctr'). Returns false, with `data` untouched, where not available.
+   */
+  aes256CtrInPlace(key: Uint8Array, iv: Uint8Array, data: Uint8Array): boolean;
 }
 
 /** The interface version this code expects (HOTPATH_ABI_VERSION in hotpath.c). */
-export const expectedHotpathAbiVersion = 1;
+export const expectedHotpathAbiVersion = 2;
 export const hotpathAddonEnvVariable = 'BACKUP_MANAGER_HOTPATH_ADDON';
 
 const hotpathAddon: AddonSpec<HotpathBinding> = {
@@ -58,6 +66,7 @@ const hotpathAddon: AddonSpec<HotpathBinding> = {
       'poly1305Portable',
       'chunkerStart',
       'chunkerPush',
+      'aes256CtrInPlace',
     ]);
     if (missing.length > 0)
       return `not the hotpath addon (missing ${missing.join(', ')}; an outdated build?)`;

@@ -51,7 +51,6 @@ describe('engine memory settings', () => {
         packId: 'a'.repeat(64),
         data,
         dataOffset: 0,
-        whole: false,
         blobs: [],
       });
       expect((await reply).blobFailures).toEqual([]);

@@ -6,7 +6,9 @@
  *
  * Buffers are made in power-of-two sizes, so a spare fits the next read of about the same size (packs vary by a
  * few hundred kilobytes around 16 MiB; sized to the megabyte, a spare too small by one step was useless). The room
- * beyond a read costs nothing: large buffers are mapped on their own, and pages never touched are not resident.
+ * beyond a read costs nothing: large buffers are mapped on their own, and pages never touched are not resident;
+ * a spare taken for a smaller read than it held before releases the pages beyond the new read, so a buffer's
+ * memory follows what it holds now, not the largest read it ever held.
  * A buffer handed back beyond `maxSpare` has its pages released at once (discardBuffer) and is counted to
  * `dropped`, so the caller's collector frees its object soon.
  */
@@ -34,10 +36,13 @@ export class ReadBufferPool {
       const size = this.spare[i]?.byteLength ?? 0;
       if (size >= length && (best < 0 || size < (this.spare[best]?.byteLength ?? 0))) best = i;
     }
-    const buffer =
-      best >= 0
-        ? (this.spare.splice(best, 1)[0] as ArrayBuffer)
-        : (Buffer.allocUnsafeSlow(2 ** Math.ceil(Math.log2(length))).buffer as ArrayBuffer);
+    let buffer: ArrayBuffer;
+    if (best >= 0) {
+      buffer = this.spare.splice(best, 1)[0] as ArrayBuffer;
+      discardBuffer(new Uint8Array(buffer, length)); // pages not yet touched are not resident: a no-op for them
+    } else {
+      buffer = Buffer.allocUnsafeSlow(2 ** Math.ceil(Math.log2(length))).buffer as ArrayBuffer;
+    }
     this.ours.add(buffer);
     return new Uint8Array(buffer, 0, length);
   }

@@ -126,4 +126,39 @@ describe('blob codec', () => {
     decodeBlob(key, describeEncoded(small), small.data, packId, { transient: true });
     expect(kept.equals(large)).toBe(true);
   });
+
+  it('decodes in place when asked: the plaintext of a raw blob is a view into the stored bytes', () => {
+    const random = randomBytes(200_000); // does not compress: stored raw
+    const raw = encodeBlob(key, 'data', random, { compress: true });
+    const plain = decodeBlob(key, describeEncoded(raw), raw.data, packId, { inPlace: true, transient: true });
+    expect(plain.equals(random)).toBe(true);
+    expect(plain.buffer).toBe(raw.data.buffer);
+    // A later transient decode does not release it: it is the caller's buffer, not one of the codec's.
+    const small = encodeBlob(key, 'data', Buffer.from('next'), { compress: true });
+    decodeBlob(key, describeEncoded(small), small.data, packId, { transient: true });
+    expect(plain.equals(random)).toBe(true);
+  });
+
+  it('decodes a compressed blob in place (payload over the stored bytes), with every check of the copying way', () => {
+    const text = Buffer.from('compressible in place '.repeat(700));
+    const stored = encodeBlob(key, 'tree', text, { compress: true });
+    expect(stored.uncompressedLength).toBe(text.length);
+    const bytes = Buffer.from(stored.data);
+    expect(decodeBlob(key, describeEncoded(stored), bytes, packId, { inPlace: true }).equals(text)).toBe(
+      true,
+    );
+    expect(bytes.equals(stored.data)).toBe(false); // overwritten with the payload
+    const damaged = Buffer.from(stored.data);
+    damaged[30] = (damaged[30] ?? 0) ^ 1;
+    const before = Buffer.from(damaged);
+    expect(
+      corruptMessage(() => decodeBlob(key, describeEncoded(stored), damaged, packId, { inPlace: true })),
+    ).toContain(stored.id);
+    expect(damaged.equals(before)).toBe(true);
+    // A wrong ID is still caught after an in-place decryption.
+    const wrongId = { ...describeEncoded(stored), id: 'f'.repeat(64) };
+    expect(
+      corruptMessage(() => decodeBlob(key, wrongId, Buffer.from(stored.data), packId, { inPlace: true })),
+    ).toContain('not to the blob ID');
+  });
 });

@@ -2,7 +2,7 @@
  * Blob encoding: plaintext → (zstd) → encrypt, and back with every check restic's reader makes (MAC, length,
  * SHA-256 == blob ID). Pure functions of key bytes and data, so they can run in worker threads.
  */
-import { decrypt, encrypt } from '../crypto/container';
+import { decrypt, decryptInPlace, encrypt } from '../crypto/container';
 import type { MasterKey } from '../crypto/master-key';
 import { EngineError } from '../errors';
 import { type Id, idOf } from '../ids';
@@ -54,6 +54,12 @@ export interface DecodeBlobOptions {
    * that use it at once and keep nothing.
    */
   transient?: boolean;
+  /**
+   * Decrypt where the stored bytes lie: `data` is overwritten (with the plaintext or, for a compressed blob, the
+   * compressed payload), and no buffer is allocated for the payload. For callers that own `data` and have no further
+   * use for the stored bytes — a pack read already hashed, a restore range. Left as it was when the MAC fails.
+   */
+  inPlace?: boolean;
 }
 
 /**
@@ -84,8 +90,9 @@ export function decodeBlob(
     throw new EngineError('CORRUPT', `${what}: read ${data.length} bytes, expected ${blob.length}`);
   }
   if (options.transient) releaseTransientPayload();
-  const payload = decrypt(key, data, what);
-  if (options.transient) lastTransientPayload = payload;
+  const payload = options.inPlace ? decryptInPlace(key, data, what) : decrypt(key, data, what);
+  // A payload decrypted in place belongs to the caller's buffer: nothing of ours to release.
+  if (options.transient && !options.inPlace) lastTransientPayload = payload;
   const decompress = options.transient ? decompressZstdTransient : decompressZstd;
   const plaintext =
     blob.uncompressedLength === undefined

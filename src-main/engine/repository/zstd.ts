@@ -10,6 +10,7 @@
 import { Compressor } from 'zstd-napi';
 import { CCtx, CParameter, compressBound, DCtx, ResetDirective } from 'zstd-napi/binding';
 import { EngineError } from '../errors';
+import { discardBuffer } from '../parallel/garbage-collector';
 
 export const zstdLevel = 3;
 /**
@@ -96,7 +97,12 @@ export function decompressZstdTransient(data: Uint8Array, options: DecompressOpt
     return decompressZstd(data, options);
   }
   if (decompressScratch === undefined || decompressScratch.length < expectedLength) {
-    decompressScratch = Buffer.allocUnsafeSlow(Math.max(expectedLength, 1024 * 1024));
+    // The outgrown one is dead: its pages go now rather than at V8's next collection. Power-of-two sizes, so a
+    // thread grows its scratch a few times, not once per larger blob.
+    if (decompressScratch !== undefined) discardBuffer(decompressScratch);
+    decompressScratch = Buffer.allocUnsafeSlow(
+      2 ** Math.ceil(Math.log2(Math.max(expectedLength, 1024 * 1024))),
+    );
   }
   return decompressZstd(data, { ...options, into: decompressScratch });
 }

@@ -5,7 +5,8 @@
   "targets": [
     {
       "target_name": "hotpath",
-      "sources": ["hotpath.c", "poly1305.c", "rabin-chunker.c"],
+      "sources": ["hotpath.c", "aes-ctr.c", "poly1305.c", "rabin-chunker.c"],
+      "conditions": [["OS=='linux'", { "libraries": ["-ldl", "-lpthread"] }]],
       "cflags": ["-std=c11", "-O3", "-Wall", "-Wextra"],
       "cflags!": ["-O2", "-Os"],
       "xcode_settings": { "OTHER_CFLAGS": ["-std=c11", "-O3", "-Wall", "-Wextra"], "GCC_OPTIMIZATION_LEVEL": "3" },

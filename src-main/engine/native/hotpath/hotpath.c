@@ -2,7 +2,9 @@
  * The backup's two CPU-bound primitives that Node.js has no fast form of, as one Node-API addon:
  * - poly1305(key, message): the MAC of restic's encryption container (Node only has Poly1305 inside
  *   chacha20-poly1305; the pure-JS one was the slowest step of a backup);
- * - chunkerStart / chunkerPush: the byte loop of restic's content-defined chunker.
+ * - chunkerStart / chunkerPush: the byte loop of restic's content-defined chunker;
+ * - aes256CtrInPlace(key, iv, data): decryption where the data lies, through the process's OpenSSL (aes-ctr.c), so a
+ *   check or a restore does not allocate a buffer per blob it decrypts.
  * The TypeScript side (src-main/engine/native/hotpath-addon.ts) loads it; see there for how it is found.
  *
  * Inputs are read in place through the typed arrays' data pointers (no copies). The addon keeps no global mutable
@@ -15,11 +17,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "aes-ctr.h"
 #include "poly1305.h"
 #include "rabin-chunker.h"
 
 /* Bumped whenever the JavaScript-visible interface changes, so that a stale build is refused when loaded. */
-#define HOTPATH_ABI_VERSION 1
+#define HOTPATH_ABI_VERSION 2
 
 #define NAPI_CALL(env, call)                                                                              \
   do {                                                                                                    \
@@ -178,6 +181,39 @@ static napi_value js_chunker_push(napi_env env, napi_callback_info info) {
   return cuts;
 }
 
+/*
+ * aes256CtrInPlace(key: 32 bytes, iv: 16 bytes, data) → true once `data` is XORed with the key stream in place;
+ * false, with `data` untouched, when this process has no OpenSSL to use (see aesCtrInPlaceAvailable).
+ */
+static napi_value js_aes256_ctr_in_place(napi_env env, napi_callback_info info) {
+  napi_value args[3];
+  uint8_t *key = NULL;
+  uint8_t *iv = NULL;
+  void *data = NULL;
+  size_t length = 0;
+  if (!get_args(env, info, 3, args) || !fixed_byte_array(env, args[0], "key", AES_CTR_KEY_SIZE, &key) ||
+      !fixed_byte_array(env, args[1], "iv", AES_CTR_IV_SIZE, &iv) ||
+      !typed_array_bytes(env, args[2], napi_uint8_array, "data", &data, &length))
+    return NULL;
+  bool done = false;
+  if (aes_ctr_available()) {
+    /* The key and IV are copied first: they may be views into the very buffer being transformed. */
+    uint8_t key_copy[AES_CTR_KEY_SIZE];
+    uint8_t iv_copy[AES_CTR_IV_SIZE];
+    memcpy(key_copy, key, sizeof key_copy);
+    memcpy(iv_copy, iv, sizeof iv_copy);
+    done = aes256_ctr_in_place(key_copy, iv_copy, data, length);
+    memset(key_copy, 0, sizeof key_copy);
+    if (!done) {
+      napi_throw_error(env, "EIO", "hotpath addon: OpenSSL's AES-256-CTR failed");
+      return NULL;
+    }
+  }
+  napi_value result;
+  NAPI_CALL(env, napi_get_boolean(env, done, &result));
+  return result;
+}
+
 static bool set_number(napi_env env, napi_value exports, const char *name, double value) {
   napi_value number;
   return napi_create_double(env, value, &number) == napi_ok &&
@@ -190,12 +226,16 @@ NAPI_MODULE_INIT() {
       {"poly1305Portable", NULL, js_poly1305_portable, NULL, NULL, NULL, napi_enumerable, NULL},
       {"chunkerStart", NULL, js_chunker_start, NULL, NULL, NULL, napi_enumerable, NULL},
       {"chunkerPush", NULL, js_chunker_push, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"aes256CtrInPlace", NULL, js_aes256_ctr_in_place, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   NAPI_CALL(env, napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions));
+  napi_value available;
   if (!set_number(env, exports, "abiVersion", HOTPATH_ABI_VERSION) ||
       !set_number(env, exports, "chunkerStateSize", (double)sizeof(rabin_state)) ||
       !set_number(env, exports, "chunkerMinSize", RABIN_MIN_CHUNK_SIZE) ||
-      !set_number(env, exports, "chunkerMaxSize", RABIN_MAX_CHUNK_SIZE)) {
+      !set_number(env, exports, "chunkerMaxSize", RABIN_MAX_CHUNK_SIZE) ||
+      napi_get_boolean(env, aes_ctr_available(), &available) != napi_ok ||
+      napi_set_named_property(env, exports, "aesCtrInPlaceAvailable", available) != napi_ok) {
     throw_last_error(env, "exporting constants");
     return NULL;
   }
