@@ -61,10 +61,15 @@ export function createRestoreWorker(
     const outcomes: BlobOutcome[] = [];
     const fileErrors: { path: WirePath; problem: CodedProblem }[] = [];
     const files = new JobFiles(job, fileErrors);
+    // The range's buffer is the job's and nothing reads its stored bytes again: blobs are decrypted in place,
+    // except one overlapping a blob decrypted already (entries only a damaged or hostile index has).
+    let decryptedUpTo = 0;
     try {
       for (const blob of job.blobs) {
         let plaintext: Buffer | null = null;
         let outcome: BlobOutcome = {};
+        const inPlace = blob.start >= decryptedUpTo;
+        if (inPlace) decryptedUpTo = blob.start + blob.length;
         try {
           plaintext = decodeBlob(
             init.key,
@@ -72,11 +77,11 @@ export function createRestoreWorker(
             data.subarray(blob.start, blob.start + blob.length),
             job.packId,
             // Written below before the next blob is decoded, so decompression may reuse one scratch buffer.
-            { transient: true },
+            { transient: true, inPlace },
           );
-          // Dead once written: the decrypted payload. Counted blob by blob, so a range does not leave as much
-          // again in dead buffers before the job ends.
-          pacer.note(blob.length);
+          // Dead once written, when not decrypted in place: the decrypted payload. Counted blob by blob, so a
+          // range does not leave as much again in dead buffers before the job ends.
+          if (!inPlace) pacer.note(blob.length);
           if (isAllZero(plaintext)) {
             outcome = { zero: true };
             plaintext = null;
