@@ -128,7 +128,7 @@ export interface CheckOptions extends WorkerSetOptions {
   signal?: AbortSignal;
   /** Called at most 10 times a second, and once at the end of each phase. */
   onProgress?: (progress: CheckProgress) => void;
-  /** Packs are read in windows of about this size, cut between blobs (default 4 MiB; tests lower it). */
+  /** Packs are read in windows of about this size, cut between blobs (default 2 MiB; tests lower it). */
   readWindowBytes?: number;
 }
 

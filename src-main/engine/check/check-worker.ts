@@ -170,7 +170,8 @@ export function createCheckWorker(
   post: (message: VerifyReply, transfer?: ArrayBuffer[]) => void,
 ): WorkerHandler {
   const init = rawInit as CheckWorkerInit;
-  // Young collections every 4 MiB of decoded blobs: each blob's decrypted copy is dead as soon as it is used.
+  // Young collections every 4 MiB of blobs decoded into buffers of their own (not in place): each one is dead as
+  // soon as it is used.
   const pacer = createGarbagePacer(48 * 1024 * 1024, 4 * 1024 * 1024);
   const hashing = newPackHashState();
   return {
