@@ -92,6 +92,20 @@ class RecordReader {
     this.offset += 8;
     return v;
   }
+  /** The next u64, or 0n without making a BigInt when the caller has no use for it. */
+  u64If(wanted: boolean): bigint {
+    if (wanted) return this.u64();
+    this.offset += 8;
+    return 0n;
+  }
+  /** A recorded time (i64 seconds, u32 nanoseconds), or null (skipped) when not wanted. */
+  timeIf(wanted: boolean): { sec: bigint; nsec: number } | null {
+    if (!wanted) {
+      this.offset += 12;
+      return null;
+    }
+    return { sec: this.i64(), nsec: this.u32() };
+  }
   bytes(length: number): Buffer {
     const v = this.data.subarray(this.offset, this.offset + length);
     this.offset += length;
@@ -123,9 +137,11 @@ export function entriesFromScan(dir: Buffer, data: Buffer, options: DirectorySca
 }
 
 function readEntry(reader: RecordReader, dir: Buffer, options: DirectoryScanOptions): ScannedEntry {
-  // Copied out: nodes outlive this scan's buffer in the archiver, and a view would pin the whole buffer.
-  const name = Buffer.from(reader.bytes(reader.u16()));
-  const path = joinPath(dir, name);
+  // Copied out (into the path, of which the name is the end): nodes outlive this scan's buffer in the archiver,
+  // and a view of it would pin the whole buffer. One copy, not two: the walk makes one per entry it visits.
+  const nameLength = reader.u16();
+  const path = joinPath(dir, reader.bytes(nameLength));
+  const name = path.subarray(path.length - nameLength);
   const statErrno = reader.i32();
   if (statErrno !== 0) {
     return {
@@ -140,15 +156,18 @@ function readEntry(reader: RecordReader, dir: Buffer, options: DirectoryScanOpti
   const gid = reader.u32();
   const inode = reader.u64();
   const deviceId = reader.u64();
-  const links = reader.u64();
-  const size = reader.u64();
-  const rdev = reader.u64();
-  const atime = { sec: reader.i64(), nsec: reader.u32() };
+  // Each 64-bit field is a BigInt object: only those the entry's type keeps are made (see the switch below).
+  const mode = goModeFromPosix(stMode);
+  const type = nodeTypeFromGoMode(mode);
+  const isFile = type === 'file';
+  const isDevice = type === 'dev' || type === 'chardev';
+  const links = reader.u64If(isFile || isDevice || type === 'symlink');
+  const size = reader.u64If(isFile);
+  const rdev = reader.u64If(isDevice);
+  const atime = reader.timeIf(options.withAtime === true);
   const mtime = { sec: reader.i64(), nsec: reader.u32() };
   const ctime = { sec: reader.i64(), nsec: reader.u32() };
 
-  const mode = goModeFromPosix(stMode);
-  const type = nodeTypeFromGoMode(mode);
   const isSymlink = type === 'symlink' || (stMode & 0o170000) === 0o120000;
   // The addon wrote a link target for every symlink and xattrs for everything else; read them before deciding.
   let linkTarget: Buffer | EngineError | null = null;
@@ -170,7 +189,7 @@ function readEntry(reader: RecordReader, dir: Buffer, options: DirectoryScanOpti
   const node = emptyNode(name, type);
   node.mode = mode;
   node.mtime = mtime;
-  node.atime = options.withAtime ? atime : mtime;
+  node.atime = atime ?? mtime;
   node.ctime = ctime;
   node.uid = uid;
   node.gid = gid;

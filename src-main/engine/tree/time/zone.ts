@@ -25,6 +25,12 @@ const endOfTime = Number.MAX_SAFE_INTEGER;
 
 export class TimeZone {
   private readonly rule: ReturnType<typeof parseTzRule>;
+  /**
+   * The period of the last lookup: a backup formats and compares tens of thousands of times, mostly in the same
+   * period, and evaluating the zone's rule afresh for each one was a measurable share of a no-change backup's
+   * allocations. Go caches the same way (Location.cacheStart/cacheEnd), from the same periods.
+   */
+  private lastPeriod: ZonePeriod | undefined;
 
   private constructor(
     /** The name it was loaded under ("UTC", "Europe/Berlin", "Local", "+01:00"). */
@@ -107,7 +113,15 @@ export class TimeZone {
   }
 
   /** The offset (seconds east of UTC) in effect at Unix second `sec`, with the period it holds for. */
-  lookup(sec: number): ZonePeriod {
+  lookup(sec: number): Readonly<ZonePeriod> {
+    const last = this.lastPeriod;
+    if (last !== undefined && sec >= last.start && sec < last.end) return last;
+    const period = this.findPeriod(sec);
+    this.lastPeriod = period;
+    return period;
+  }
+
+  private findPeriod(sec: number): ZonePeriod {
     if (this.zones.length === 0) return { offset: 0, start: beginningOfTime, end: endOfTime };
     const first = this.transitions[0];
     if (first === undefined || sec < first.when) {
