@@ -11,6 +11,7 @@ import { EngineError, isEngineError } from '../errors';
 import type { ProgressSnapshot } from '../progress/progress-meter';
 import { Repository } from '../repository/repository';
 import { makeTempDir, removeTempDir, restic, resticOk, testPassword } from '../testing/restic-cli';
+import { subtreeOf } from '../testing/source-subtree';
 import { TimeZone } from '../tree/time/zone';
 import { backup } from './archiver';
 import { FileSaver } from './file-saver';
@@ -54,7 +55,10 @@ describe('backup across runs', () => {
       blobsAdded: 0,
       bytesAdded: 0,
     });
-    expect(second.snapshot.tree).toBe(first.snapshot.tree);
+    // The source's tree (see source-subtree.ts for why not the root tree).
+    expect(await subtreeOf(repo, second.snapshot.tree, source)).toBe(
+      await subtreeOf(repo, first.snapshot.tree, source),
+    );
 
     await appendFile(path.join(source, 'etc', 'hostname'), 'more\n');
     await writeFile(path.join(source, 'etc', 'new.conf'), 'new\n');
@@ -82,13 +86,16 @@ describe('backup across runs', () => {
       const withParent = await backup(repo, { paths: [source], workers: 0, zone });
       const fresh = await backup(repo, { paths: [source], workers: 0, zone, parent: null });
       expect(withParent.snapshot.parent).toBeDefined();
-      expect(withParent.snapshot.tree).toBe(fresh.snapshot.tree);
-      return withParent.snapshot.tree;
+      // The source's trees (see source-subtree.ts for why not the root trees).
+      const kept = await subtreeOf(repo, withParent.snapshot.tree, source);
+      expect(kept).toBe(await subtreeOf(repo, fresh.snapshot.tree, source));
+      return kept;
     };
-    expect(await expectSameAsFresh(utc)).toBe(first.snapshot.tree);
+    const firstSource = await subtreeOf(repo, first.snapshot.tree, source);
+    expect(await expectSameAsFresh(utc)).toBe(firstSource);
     await chmod(path.join(source, 'var', 'cache'), 0o700); // a directory's own node changes, nothing below it
     const afterChmod = await expectSameAsFresh(utc);
-    expect(afterChmod).not.toBe(first.snapshot.tree);
+    expect(afterChmod).not.toBe(firstSource);
     // Times are written in the writer's zone: a parent written in UTC is no tree for a +02:00 writer.
     expect(await expectSameAsFresh(TimeZone.fixed(7200))).not.toBe(afterChmod);
   });
@@ -238,7 +245,9 @@ describe('backup across runs', () => {
     });
     // The built worker script was found (vitest's global setup builds out/): no single-thread fallback.
     expect(warnings).toEqual([]);
-    expect(threaded.snapshot.tree).toBe(inline.snapshot.tree);
+    expect(await subtreeOf(repo, threaded.snapshot.tree, source)).toBe(
+      await subtreeOf(repo, inline.snapshot.tree, source),
+    );
     expect(threaded.blobsAdded).toBe(0);
   });
 });
