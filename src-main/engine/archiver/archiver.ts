@@ -45,7 +45,7 @@ import {
 } from './backup-targets';
 import { compileExcludes, type ExcludeMatcher, mapExcludes } from './exclude-patterns';
 import { FileSaver } from './file-saver';
-import { type ParentDirectory, ParentTrees } from './parent-tree';
+import { type ParentDirectory, ParentTrees, parentNamed, parentsNamed } from './parent-tree';
 import { ScanCache } from './scan-cache';
 import { scanTotals } from './scanner';
 
@@ -404,7 +404,7 @@ class TreeWalker {
   private async archiveTrie(trie: TargetTrie, parents: ParentDirectory | null): Promise<Id> {
     const nodes: Node[] = [];
     for (const child of trie.children) {
-      const parent = parents?.byName.get(child.name.toString('latin1'));
+      const parent = parentNamed(parents, child.name);
       const node = child.isTarget
         ? await this.archiveEntry(child.path, parent, child.name)
         : await this.archiveIntermediate(child, parent);
@@ -453,16 +453,23 @@ class TreeWalker {
       nodes.push(this.nodeOfEntry(entry));
       if (++this.entriesSinceYield >= 256) await this.yieldToEventLoop();
     }
+    const parentNodes = parentsNamed(
+      parents,
+      children.map((child) => child.name),
+    );
     // Start reading the parent trees of the subdirectories now; the walk below enters them one after another.
-    for (const [i, node] of nodes.entries()) {
-      const parent = parents?.byName.get(children[i]?.name.toString('latin1') ?? '');
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i];
+      const parent = parentNodes[i];
       if (node?.type === 'dir' && parent?.type === 'dir') this.context.parents.prefetch(parent.subtree);
     }
     const pending: (Node | Promise<Node | null>)[] = [];
-    for (const [i, node] of nodes.entries()) {
+    // Index loops: entries() made a pair array per entry, on the walk's hottest path.
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i];
       const child = children[i];
-      if (node === null || child === undefined) continue;
-      const parent = parents?.byName.get(child.name.toString('latin1'));
+      if (node === null || node === undefined || child === undefined) continue;
+      const parent = parentNodes[i];
       if (this.finishNow(node, parent)) pending.push(node);
       else pending.push((await this.submitEntry(child.path, node, parent)).done);
     }

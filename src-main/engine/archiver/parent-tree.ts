@@ -8,14 +8,61 @@ import type { Repository } from '../repository/repository';
 import type { Node } from '../tree/node';
 import { decodeTreeFast } from '../tree/tree-fast-decode';
 
-/** One directory of the parent snapshot: its tree ID, its nodes in stored order, and the nodes by raw name. */
+/** One directory of the parent snapshot: its tree ID and its nodes in stored order. */
 export interface ParentDirectory {
   id: Id;
   nodes: Node[];
-  byName: Map<string, Node>;
+  /** Whether the nodes are in strictly ascending byte-wise name order, as restic and we write trees. */
+  sorted: boolean;
+  /** The nodes by raw name (latin1), made only for a tree that is not sorted or names that are not. */
+  byName?: Map<string, Node>;
 }
 
 type Entries = ParentDirectory;
+
+/** The parent's node of that raw name. */
+export function parentNamed(parents: ParentDirectory | null, name: Buffer): Node | undefined {
+  if (parents === null) return undefined;
+  parents.byName ??= new Map(parents.nodes.map((node) => [node.name.toString('latin1'), node]));
+  return parents.byName.get(name.toString('latin1'));
+}
+
+/**
+ * The parent's nodes of these raw names, in their order. A directory's entries and a parent tree are both sorted
+ * by raw name, so they are matched by walking both at once — no map and no string per name: a backup matches
+ * every entry it visits this way. Anything unsorted is matched by name instead.
+ */
+export function parentsNamed(
+  parents: ParentDirectory | null,
+  names: readonly Buffer[],
+): (Node | undefined)[] {
+  const matched = new Array<Node | undefined>(names.length);
+  if (parents === null) return matched.fill(undefined);
+  if (!parents.sorted || !strictlyAscending(names)) {
+    for (let i = 0; i < names.length; i++) matched[i] = parentNamed(parents, names[i] as Buffer);
+    return matched;
+  }
+  const { nodes } = parents;
+  let j = 0;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as Buffer;
+    let order = -1;
+    while (j < nodes.length) {
+      order = Buffer.compare((nodes[j] as Node).name, name);
+      if (order >= 0) break;
+      j++;
+    }
+    matched[i] = j < nodes.length && order === 0 ? nodes[j] : undefined;
+  }
+  return matched;
+}
+
+function strictlyAscending(names: readonly Buffer[]): boolean {
+  for (let i = 1; i < names.length; i++) {
+    if (Buffer.compare(names[i - 1] as Buffer, names[i] as Buffer) >= 0) return false;
+  }
+  return true;
+}
 
 export class ParentTrees {
   /**
@@ -49,7 +96,7 @@ export class ParentTrees {
 
   private decode(subtree: Id, bytes: Buffer): Entries {
     const nodes = decodeTreeFast(bytes, subtree);
-    return { id: subtree, nodes, byName: new Map(nodes.map((node) => [node.name.toString('latin1'), node])) };
+    return { id: subtree, nodes, sorted: strictlyAscending(nodes.map((node) => node.name)) };
   }
 
   /** The parent's content list for `current`, when it may be reused; null when the file must be read. */

@@ -96,20 +96,26 @@ function decodePack(pack: unknown, where: string): IndexPack {
   if (!isObject(pack) || !isId(pack.id)) throw corrupt(where, 'missing or invalid pack "id"');
   const blobsJson = pack.blobs ?? [];
   if (!Array.isArray(blobsJson)) throw corrupt(where, '"blobs" is not a list');
-  const blobs = blobsJson.map((blob, i) => decodeBlob(blob, `${where} (pack ${pack.id}) blob #${i}`));
-  return { id: pack.id, blobs };
+  const packId = pack.id;
+  const blobs = blobsJson.map((blob, i) => decodeBlob(blob, where, packId, i));
+  return { id: packId, blobs };
 }
 
-function decodeBlob(blob: unknown, where: string): PackedBlob {
-  if (!isObject(blob)) throw corrupt(where, 'not an object');
+/**
+ * Entry `index` of the pack `packId` listed at `pack`: the place is spelled out only for an error message (an
+ * index holds tens of thousands of blobs).
+ */
+function decodeBlob(blob: unknown, pack: string, packId: string, index: number): PackedBlob {
+  const where = () => `${pack} (pack ${packId}) blob #${index}`;
+  if (!isObject(blob)) throw corrupt(where(), 'not an object');
   const { id, type, offset, length } = blob;
   const uncompressed = blob.uncompressed_length;
-  if (!isId(id)) throw corrupt(where, 'missing or invalid "id"');
-  if (type !== 'data' && type !== 'tree') throw corrupt(where, `unknown blob type ${JSON.stringify(type)}`);
-  if (!isUint32(offset) || !isUint32(length)) throw corrupt(where, 'invalid "offset" or "length"');
+  if (!isId(id)) throw corrupt(where(), 'missing or invalid "id"');
+  if (type !== 'data' && type !== 'tree') throw corrupt(where(), `unknown blob type ${JSON.stringify(type)}`);
+  if (!isUint32(offset) || !isUint32(length)) throw corrupt(where(), 'invalid "offset" or "length"');
   const decoded: PackedBlob = { type: type as BlobType, id, offset, length };
   if (uncompressed !== undefined && uncompressed !== null && uncompressed !== 0) {
-    if (!isUint32(uncompressed)) throw corrupt(where, 'invalid "uncompressed_length"');
+    if (!isUint32(uncompressed)) throw corrupt(where(), 'invalid "uncompressed_length"');
     decoded.uncompressedLength = uncompressed;
   }
   return decoded;

@@ -61,6 +61,8 @@ export interface Node {
  * thousands at once in a large one. Zero bytes cannot be written to, and frozen it cannot be given properties.
  */
 export const noBytes: Buffer = Object.freeze(Buffer.alloc(0)) as Buffer;
+/** The attributes of a node that has none, shared (frozen: a push would throw, not leak into other nodes). */
+export const noAttributes: ExtendedAttribute[] = Object.freeze([]) as unknown as ExtendedAttribute[];
 
 /** A node with every field at its zero value; the caller fills in what applies. */
 export function emptyNode(name: Buffer, type: NodeType): Node {
@@ -80,7 +82,7 @@ export function emptyNode(name: Buffer, type: NodeType): Node {
     size: 0n,
     links: 0n,
     linkTarget: noBytes,
-    extendedAttributes: [],
+    extendedAttributes: noAttributes,
     device: 0n,
     content: null,
     subtree: null,

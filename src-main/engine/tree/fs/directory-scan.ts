@@ -17,6 +17,7 @@ import {
   emptyNode,
   goModeFromPosix,
   type Node,
+  noAttributes,
   noBytes,
   nodeTypeFromGoMode,
 } from '../node';
@@ -106,6 +107,16 @@ class RecordReader {
     }
     return { sec: this.i64(), nsec: this.u32() };
   }
+  /** `dir/name` for the next `length` bytes (a name), copied straight from the record: no view in between. */
+  pathUnder(dir: Buffer, length: number): Buffer {
+    const separator = dir.length > 0 && dir[dir.length - 1] !== 0x2f ? 1 : 0;
+    const path = Buffer.allocUnsafe(dir.length + separator + length);
+    dir.copy(path, 0);
+    if (separator === 1) path[dir.length] = 0x2f;
+    this.data.copy(path, dir.length + separator, this.offset, this.offset + length);
+    this.offset += length;
+    return path;
+  }
   bytes(length: number): Buffer {
     const v = this.data.subarray(this.offset, this.offset + length);
     this.offset += length;
@@ -140,7 +151,7 @@ function readEntry(reader: RecordReader, dir: Buffer, options: DirectoryScanOpti
   // Copied out (into the path, of which the name is the end): nodes outlive this scan's buffer in the archiver,
   // and a view of it would pin the whole buffer. One copy, not two: the walk makes one per entry it visits.
   const nameLength = reader.u16();
-  const path = joinPath(dir, reader.bytes(nameLength));
+  const path = reader.pathUnder(dir, nameLength);
   const name = path.subarray(path.length - nameLength);
   const statErrno = reader.i32();
   if (statErrno !== 0) {
@@ -226,12 +237,19 @@ function readLinkTarget(reader: RecordReader, path: Buffer): Buffer | EngineErro
 }
 
 /** Attributes and warnings exactly as readExtendedAttributes reports them. */
+const noXattrs = Object.freeze({
+  attributes: noAttributes,
+  warnings: Object.freeze([]) as unknown as string[],
+});
+
 function readXattrs(
   reader: RecordReader,
   path: Buffer,
 ): { attributes: ExtendedAttribute[]; warnings: string[] } {
   const listErrno = reader.i32();
   const count = reader.u32();
+  // Most files have none: one shared, frozen result for them (the walk reads this for every entry).
+  if (listErrno === 0 && count === 0) return noXattrs;
   const attributes: ExtendedAttribute[] = [];
   const warnings: string[] = [];
   if (listErrno !== 0) {

@@ -42,9 +42,14 @@ export function baseName(path: Buffer): Buffer {
 }
 
 /** `dir/name` on raw bytes. */
-export function joinPath(dir: Buffer, name: Buffer): Buffer {
-  const separator = dir.length > 0 && dir[dir.length - 1] !== 0x2f ? Buffer.from('/') : Buffer.alloc(0);
-  return Buffer.concat([dir, separator, name]);
+export function joinPath(dir: Buffer, name: Uint8Array): Buffer {
+  // One allocation and two copies (a backup's walk joins a path for every entry it visits).
+  const separator = dir.length > 0 && dir[dir.length - 1] !== 0x2f ? 1 : 0;
+  const path = Buffer.allocUnsafe(dir.length + separator + name.length);
+  path.set(dir, 0);
+  if (separator === 1) path[dir.length] = 0x2f;
+  path.set(name, dir.length + separator);
+  return path;
 }
 
 /**

@@ -171,8 +171,8 @@ function ruleTime(year: number, rule: Rule, offset: number): number {
 }
 
 /** The offset in effect at `sec` according to the rule (Go's `tzset`), with its period. */
-export function evaluateTzRule(rule: ParsedRule, lastTransitionEnd: number, sec: number): ZonePeriod {
-  if (rule.dst === undefined) return { offset: rule.stdOffset, start: lastTransitionEnd, end: endOfTime };
+export function evaluateTzRule(rule: ParsedRule, lastTransition: number, sec: number): ZonePeriod {
+  if (rule.dst === undefined) return { offset: rule.stdOffset, start: lastTransition, end: endOfTime };
   const days = Math.floor(sec / secondsPerDay);
   const { year } = civilFromDays(days);
   const yearStart = daysFromCivil(year, 1, 1) * secondsPerDay;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadNamedZone, resolveLocalZone } from './local-zone';
 import { parseTzRule } from './tzset';
@@ -117,6 +118,33 @@ describe('TimeZone.fromTzif / lookup (Go LoadLocationFromTZData, Location.lookup
       }),
     );
     expect(zone.lookup(4_000_000_000).offset).toBe(7200);
+  });
+
+  it('answers from its remembered period exactly as a fresh zone does, in any order of lookups (property)', () => {
+    for (const name of ['Europe/Berlin', 'Australia/Sydney', 'Etc/UTC', 'America/St_Johns']) {
+      const reused = loadNamedZone(name);
+      if (reused === undefined) throw new Error(`${name} missing (package tzdata)`);
+      fc.assert(
+        fc.property(
+          // Around today's transitions, far ahead (the footer rule), and before 1970.
+          fc.array(
+            fc.oneof(
+              fc.integer({ min: 1_700_000_000, max: 1_800_000_000 }),
+              fc.integer({ min: 0, max: 4_102_444_800 }),
+              fc.integer({ min: -2_000_000_000, max: 0 }),
+            ),
+            { minLength: 1, maxLength: 40 },
+          ),
+          (seconds) => {
+            for (const sec of seconds) {
+              const fresh = loadNamedZone(name) as TimeZone;
+              expect(reused.lookup(sec).offset).toBe(fresh.lookup(sec).offset);
+            }
+          },
+        ),
+        { numRuns: 60 },
+      );
+    }
   });
 
   it('reads fixed-offset system zones without transitions', () => {

@@ -117,7 +117,9 @@ export class TimeZone {
     const last = this.lastPeriod;
     if (last !== undefined && sec >= last.start && sec < last.end) return last;
     const period = this.findPeriod(sec);
-    this.lastPeriod = period;
+    // Not before 1970: there Go's rule evaluation is a day off near transitions (see evaluateTzRule), so a
+    // period's bounds need not agree with a lookup of each second inside it.
+    if (sec >= 0) this.lastPeriod = period;
     return period;
   }
 
@@ -143,7 +145,8 @@ export class TimeZone {
     const transition = this.transitions[lo];
     const offset = this.zones[transition?.zone ?? 0]?.offset ?? 0;
     if (lo === this.transitions.length - 1 && this.rule !== undefined) {
-      return evaluateTzRule(this.rule, end, sec);
+      // Go's tzset gets the time of the last transition (the period of a rule without DST starts there).
+      return evaluateTzRule(this.rule, transition?.when ?? beginningOfTime, sec);
     }
     return { offset, start: transition?.when ?? beginningOfTime, end };
   }
