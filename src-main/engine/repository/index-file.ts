@@ -106,19 +106,25 @@ function decodePack(pack: unknown, where: string): IndexPack {
  * index holds tens of thousands of blobs).
  */
 function decodeBlob(blob: unknown, pack: string, packId: string, index: number): PackedBlob {
-  const where = () => `${pack} (pack ${packId}) blob #${index}`;
-  if (!isObject(blob)) throw corrupt(where(), 'not an object');
+  if (!isObject(blob)) throw corruptEntry(pack, packId, index, 'not an object');
   const { id, type, offset, length } = blob;
   const uncompressed = blob.uncompressed_length;
-  if (!isId(id)) throw corrupt(where(), 'missing or invalid "id"');
-  if (type !== 'data' && type !== 'tree') throw corrupt(where(), `unknown blob type ${JSON.stringify(type)}`);
-  if (!isUint32(offset) || !isUint32(length)) throw corrupt(where(), 'invalid "offset" or "length"');
+  if (!isId(id)) throw corruptEntry(pack, packId, index, 'missing or invalid "id"');
+  if (type !== 'data' && type !== 'tree')
+    throw corruptEntry(pack, packId, index, `unknown blob type ${JSON.stringify(type)}`);
+  if (!isUint32(offset) || !isUint32(length))
+    throw corruptEntry(pack, packId, index, 'invalid "offset" or "length"');
   const decoded: PackedBlob = { type: type as BlobType, id, offset, length };
   if (uncompressed !== undefined && uncompressed !== null && uncompressed !== 0) {
-    if (!isUint32(uncompressed)) throw corrupt(where(), 'invalid "uncompressed_length"');
+    if (!isUint32(uncompressed)) throw corruptEntry(pack, packId, index, 'invalid "uncompressed_length"');
     decoded.uncompressedLength = uncompressed;
   }
   return decoded;
+}
+
+/** CORRUPT for entry `index` of the pack `packId` listed at `pack`. */
+function corruptEntry(pack: string, packId: string, index: number, problem: string): EngineError {
+  return corrupt(`${pack} (pack ${packId}) blob #${index}`, problem);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -22,7 +22,7 @@ import {
   nodeTypeFromGoMode,
 } from '../node';
 import type { AccountNames } from './account-names';
-import { joinPath, nodeFromPathSync, readDirectoryNamesSync } from './node-from-path';
+import { joinPath, joinPathFrom, nodeFromPathSync, readDirectoryNamesSync } from './node-from-path';
 import type { XattrReadResult } from './read-xattrs';
 
 export type ScannedEntry =
@@ -107,13 +107,9 @@ class RecordReader {
     }
     return { sec: this.i64(), nsec: this.u32() };
   }
-  /** `dir/name` for the next `length` bytes (a name), copied straight from the record: no view in between. */
+  /** `dir/name` for the next `length` bytes (a name), copied straight from the record. */
   pathUnder(dir: Buffer, length: number): Buffer {
-    const separator = dir.length > 0 && dir[dir.length - 1] !== 0x2f ? 1 : 0;
-    const path = Buffer.allocUnsafe(dir.length + separator + length);
-    dir.copy(path, 0);
-    if (separator === 1) path[dir.length] = 0x2f;
-    this.data.copy(path, dir.length + separator, this.offset, this.offset + length);
+    const path = joinPathFrom(dir, this.data, this.offset, this.offset + length);
     this.offset += length;
     return path;
   }

@@ -42,13 +42,20 @@ export function baseName(path: Buffer): Buffer {
 }
 
 /** `dir/name` on raw bytes. */
-export function joinPath(dir: Buffer, name: Uint8Array): Buffer {
-  // One allocation and two copies (a backup's walk joins a path for every entry it visits).
+export function joinPath(dir: Buffer, name: Buffer): Buffer {
+  return joinPathFrom(dir, name, 0, name.length);
+}
+
+/**
+ * `dir/name` where the name is `source[start, end)`: one allocation and two copies, no view of the name in
+ * between (a backup's walk joins a path for every entry it visits).
+ */
+export function joinPathFrom(dir: Buffer, source: Buffer, start: number, end: number): Buffer {
   const separator = dir.length > 0 && dir[dir.length - 1] !== 0x2f ? 1 : 0;
-  const path = Buffer.allocUnsafe(dir.length + separator + name.length);
-  path.set(dir, 0);
+  const path = Buffer.allocUnsafe(dir.length + separator + (end - start));
+  dir.copy(path, 0);
   if (separator === 1) path[dir.length] = 0x2f;
-  path.set(name, dir.length + separator);
+  source.copy(path, dir.length + separator, start, end);
   return path;
 }
 
