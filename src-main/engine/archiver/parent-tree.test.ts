@@ -1,9 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { emptyNode, type Node } from '../tree/node';
-import { type ParentDirectory, parentNamed, parentsNamed } from './parent-tree';
+import { type ParentDirectory, ParentMatcher, parentNamed } from './parent-tree';
 
 const node = (name: Buffer): Node => emptyNode(name, 'file');
+
+/** Each name's parent node, the names taken in order by one matcher (as a walk takes a directory's entries). */
+function parentsNamed(parents: ParentDirectory | null, names: readonly Buffer[]): (Node | undefined)[] {
+  const matcher = new ParentMatcher(parents);
+  return names.map((name) => matcher.match(name));
+}
 
 function directory(names: Buffer[]): ParentDirectory {
   const nodes = names.map(node);

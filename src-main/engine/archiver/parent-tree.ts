@@ -28,33 +28,37 @@ export function parentNamed(parents: ParentDirectory | null, name: Buffer): Node
 }
 
 /**
- * The parent's nodes of these raw names, in their order. A directory's entries and a parent tree are both sorted
+ * Matches a directory's entries, taken in order, to the parent's nodes. Entries and a parent tree are both sorted
  * by raw name, so they are matched by walking both at once — no map and no string per name: a backup matches
- * every entry it visits this way. Anything unsorted is matched by name instead.
+ * every entry it visits this way. From the first name out of order, or for a parent tree that is not sorted, it
+ * looks names up instead.
  */
-export function parentsNamed(
-  parents: ParentDirectory | null,
-  names: readonly Buffer[],
-): (Node | undefined)[] {
-  const matched = new Array<Node | undefined>(names.length);
-  if (parents === null) return matched.fill(undefined);
-  if (!parents.sorted || !strictlyAscending(names)) {
-    for (let i = 0; i < names.length; i++) matched[i] = parentNamed(parents, names[i] as Buffer);
-    return matched;
+export class ParentMatcher {
+  private next = 0;
+  private previous: Buffer | undefined;
+  private byName: boolean;
+
+  constructor(private readonly parents: ParentDirectory | null) {
+    this.byName = parents !== null && !parents.sorted;
   }
-  const { nodes } = parents;
-  let j = 0;
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i] as Buffer;
+
+  /** The parent's node named `name` (the next entry's name), if any. */
+  match(name: Buffer): Node | undefined {
+    const { parents } = this;
+    if (parents === null) return undefined;
+    if (!this.byName && this.previous !== undefined && Buffer.compare(this.previous, name) >= 0)
+      this.byName = true;
+    this.previous = name;
+    if (this.byName) return parentNamed(parents, name);
+    const { nodes } = parents;
     let order = -1;
-    while (j < nodes.length) {
-      order = Buffer.compare((nodes[j] as Node).name, name);
+    while (this.next < nodes.length) {
+      order = Buffer.compare((nodes[this.next] as Node).name, name);
       if (order >= 0) break;
-      j++;
+      this.next++;
     }
-    matched[i] = j < nodes.length && order === 0 ? nodes[j] : undefined;
+    return this.next < nodes.length && order === 0 ? nodes[this.next] : undefined;
   }
-  return matched;
 }
 
 function strictlyAscending(names: readonly Buffer[]): boolean {
