@@ -27,6 +27,14 @@ export const engineErrorCodes = [
   'INVALID_ARGUMENT',
   /** An entry is larger than the caller allows reading into memory (e.g. a configuration file read whole). */
   'TOO_LARGE',
+  /** A remote repository's server cannot be reached, or the connection dropped (worth retrying). */
+  'REPO_UNREACHABLE',
+  /** The remote server refused the credentials (key, agent, access keys). */
+  'AUTH_FAILED',
+  /** The SSH server's host key is not the one known for it: refused, never accepted blindly. */
+  'HOST_KEY_MISMATCH',
+  /** The remote storage refused a write for lack of quota or space. */
+  'QUOTA_EXCEEDED',
 ] as const;
 
 export type EngineErrorCode = (typeof engineErrorCodes)[number];

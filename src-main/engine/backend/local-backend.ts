@@ -12,20 +12,12 @@ import { isId } from '../ids';
 import type { Backend, FileDraft, FileHandle, FileInfo, FileType, ReadRange, WriteData } from './backend';
 import { discardTempFile, LocalFileDraft, syncDirectory } from './local-draft';
 import { ReadHandleCache } from './read-handle-cache';
+import { filePathParts, repositoryDirs, resolveRange, tempMarker, typeDirs } from './restic-layout';
 import { writeAll } from './write-all';
 
 const dirMode = 0o700;
 /** Repository files are write-once; restic makes them read-only. */
 const fileMode = 0o400;
-const tempMarker = '-tmp-';
-
-const typeDirs: Record<Exclude<FileType, 'config'>, string> = {
-  key: 'keys',
-  data: 'data',
-  index: 'index',
-  snapshot: 'snapshots',
-  lock: 'locks',
-};
 
 export class LocalBackend implements Backend {
   readonly location: string;
@@ -40,9 +32,7 @@ export class LocalBackend implements Backend {
     if (await this.exists()) {
       throw new EngineError('ALREADY_EXISTS', `${this.location}: a repository already exists here`);
     }
-    const dirs = [this.location, ...Object.values(typeDirs).map((d) => path.join(this.location, d))];
-    for (let i = 0; i < 256; i++)
-      dirs.push(path.join(this.location, 'data', i.toString(16).padStart(2, '0')));
+    const dirs = [this.location, ...repositoryDirs().map((parts) => path.join(this.location, ...parts))];
     for (const dir of dirs) {
       try {
         await mkdir(dir, { recursive: true, mode: dirMode });
@@ -242,17 +232,7 @@ export class LocalBackend implements Backend {
 
   /** The path of a file; rejects names that are not IDs so no caller can reach outside the repository. */
   filePath(file: FileHandle): string {
-    if (file.type === 'config') return path.join(this.location, 'config');
-    if (!isId(file.name)) {
-      throw new EngineError(
-        'INVALID_ARGUMENT',
-        `not a valid ${file.type} file name: ${JSON.stringify(file.name)}`,
-      );
-    }
-    const dir = path.join(this.location, typeDirs[file.type]);
-    return file.type === 'data'
-      ? path.join(dir, file.name.slice(0, 2), file.name)
-      : path.join(dir, file.name);
+    return path.join(this.location, ...filePathParts(file));
   }
 
   /** Creates the temp file; creates its directory first when missing (a repository made without data/xx dirs). */
@@ -275,28 +255,4 @@ export class LocalBackend implements Backend {
       throw mapped;
     }
   }
-}
-
-function resolveRange(
-  what: string,
-  size: number,
-  range: { offset: number; length?: number } | undefined,
-): { start: number; length: number } {
-  if (range === undefined) return { start: 0, length: size };
-  const { offset, length } = range;
-  if (
-    !Number.isSafeInteger(offset) ||
-    (length !== undefined && (!Number.isSafeInteger(length) || length < 0))
-  ) {
-    throw new EngineError('INVALID_ARGUMENT', `${what}: invalid range ${JSON.stringify(range)}`);
-  }
-  const start = offset < 0 ? size + offset : offset;
-  const count = length ?? (offset < 0 ? -offset : size - offset);
-  if (start < 0 || start + count > size) {
-    throw new EngineError(
-      'CORRUPT',
-      `${what}: has ${size} bytes, cannot read ${count} bytes at offset ${offset} (truncated?)`,
-    );
-  }
-  return { start, length: count };
 }

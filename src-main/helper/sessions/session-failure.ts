@@ -132,6 +132,12 @@ const fromEngine: Record<EngineErrorCode, Classified> = {
   NO_SPACE: { code: 'INSUFFICIENT_SPACE', retryable: false },
   CANCELLED: { code: 'CANCELLED', retryable: false },
   IO_ERROR: { code: 'REPO_UNREACHABLE', retryable: false },
+  // Remote repositories (issue 9, in progress): a dropped connection is worth retrying; refused credentials or a
+  // changed host key are not. They get session codes of their own when the remote backends land.
+  REPO_UNREACHABLE: { code: 'REPO_UNREACHABLE', retryable: true },
+  AUTH_FAILED: { code: 'REPO_UNREACHABLE', retryable: false },
+  HOST_KEY_MISMATCH: { code: 'REPO_UNREACHABLE', retryable: false },
+  QUOTA_EXCEEDED: { code: 'INSUFFICIENT_SPACE', retryable: false },
   // Restore-only or programming errors: a backup session never legitimately meets them.
   ALREADY_EXISTS: { code: 'INTERNAL_ERROR', retryable: false },
   PATH_ESCAPE: { code: 'INTERNAL_ERROR', retryable: false },

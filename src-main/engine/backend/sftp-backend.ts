@@ -1,0 +1,395 @@
+/**
+ * A repository on an SFTP server, in restic's layout (restic-layout.ts), through the `ssh2` package.
+ *
+ * - The server's host key must be known: it is checked against a known_hosts file (plain or hashed host names) or
+ *   against pinned SHA-256 fingerprints. An unknown or different key is HOST_KEY_MISMATCH — never accepted blindly.
+ * - Writes are atomic and durable: a temporary file next to the final name, fsync (OpenSSH's fsync extension when
+ *   the server has it), close, then a rename (OpenSSH's POSIX rename when available).
+ * - One connection, opened on first use and opened again after it drops; a failed connection is
+ *   REPO_UNREACHABLE, refused credentials AUTH_FAILED.
+ */
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { Client, type FileEntryWithStats, type SFTPWrapper, type Stats } from 'ssh2';
+import { EngineError, isEngineError } from '../errors';
+import { isId } from '../ids';
+import type { Backend, FileHandle, FileInfo, FileType, ReadRange, WriteData } from './backend';
+import { filePathParts, repositoryDirs, resolveRange, tempMarker, typeDirs } from './restic-layout';
+
+export interface SftpLocation {
+  host: string;
+  port: number;
+  user: string;
+  /** Absolute path of the repository on the server. */
+  path: string;
+}
+
+export interface SftpOptions extends SftpLocation {
+  /** The private key (OpenSSH or PEM format). */
+  privateKey: Buffer | string;
+  passphrase?: string;
+  /** known_hosts contents to check the host key against. */
+  knownHosts?: string;
+  /** Accepted host key fingerprints, `SHA256:…` as OpenSSH prints them (instead of, or besides, knownHosts). */
+  hostKeyFingerprints?: readonly string[];
+  /** Milliseconds to wait for the connection (default 20 s). */
+  connectTimeoutMs?: number;
+}
+
+/** SSH_FX_* status codes of SFTP v3 (draft-ietf-secsh-filexfer-02). */
+const noSuchFile = 2;
+const permissionDenied = 3;
+
+const fileMode = 0o400;
+const dirMode = 0o700;
+
+/** `SHA256:…` of a host key blob, as OpenSSH prints it (base64 without padding). */
+export function hostKeyFingerprint(key: Buffer): string {
+  return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
+}
+
+/** The host key blobs known_hosts lists for host:port (plain or hashed names; markers and comments skipped). */
+export function knownHostKeys(knownHosts: string, host: string, port: number): Buffer[] {
+  const names = port === 22 ? [host, `[${host}]:22`] : [`[${host}]:${port}`];
+  const keys: Buffer[] = [];
+  for (const raw of knownHosts.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith('@')) continue;
+    const [patterns, , key] = line.split(/\s+/);
+    if (patterns === undefined || key === undefined) continue;
+    if (patterns.split(',').some((pattern) => names.some((name) => hostMatches(pattern, name)))) {
+      keys.push(Buffer.from(key, 'base64'));
+    }
+  }
+  return keys;
+}
+
+function hostMatches(pattern: string, name: string): boolean {
+  if (!pattern.startsWith('|1|')) return pattern === name;
+  const [salt, hash] = pattern.slice(3).split('|');
+  if (salt === undefined || hash === undefined) return false;
+  return createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64') === hash;
+}
+
+type SftpError = Error & { code?: number | string; level?: string };
+
+export class SftpBackend implements Backend {
+  readonly location: string;
+  private connection: Promise<{ client: Client; sftp: SFTPWrapper }> | null = null;
+
+  constructor(private readonly options: SftpOptions) {
+    this.location = `sftp://${options.user}@${options.host}:${options.port}/${options.path.replace(/^\/+/, '/')}`;
+  }
+
+  async create(): Promise<void> {
+    if (await this.exists()) {
+      throw new EngineError('ALREADY_EXISTS', `${this.location}: a repository already exists here`);
+    }
+    await this.mkdirs(this.options.path);
+    for (const parts of repositoryDirs()) await this.mkdir(this.join(parts));
+  }
+
+  async exists(): Promise<boolean> {
+    try {
+      await this.stat({ type: 'config', name: '' });
+      return true;
+    } catch (error) {
+      if (isEngineError(error, 'NOT_FOUND')) return false;
+      throw error;
+    }
+  }
+
+  async *list(type: FileType): AsyncIterable<FileInfo> {
+    if (type === 'config') {
+      if (await this.exists()) yield await this.stat({ type, name: '' });
+      return;
+    }
+    const dir = this.join([typeDirs[type]]);
+    const dirs =
+      type === 'data'
+        ? (await this.readDir(dir))
+            .filter((entry) => /^[0-9a-f]{2}$/.test(entry.filename))
+            .map((entry) => `${dir}/${entry.filename}`)
+        : [dir];
+    for (const d of dirs) {
+      for (const entry of await this.readDir(d)) {
+        if (!isId(entry.filename)) continue; // temporary files of writes in progress, and anything foreign
+        yield { type, name: entry.filename, size: entry.attrs.size };
+      }
+    }
+  }
+
+  async stat(file: FileHandle): Promise<FileInfo> {
+    const target = this.filePath(file);
+    const attrs = await this.call<Stats>(target, (sftp, done) => sftp.stat(target, done));
+    return { type: file.type, name: file.name, size: attrs.size };
+  }
+
+  async read(file: FileHandle, range?: ReadRange): Promise<Buffer> {
+    const target = this.filePath(file);
+    const handle = await this.call<Buffer>(target, (sftp, done) => sftp.open(target, 'r', done));
+    try {
+      const size =
+        range?.length !== undefined && range.offset >= 0
+          ? null
+          : (await this.call<Stats>(target, (sftp, done) => sftp.fstat(handle, done))).size;
+      const { start, length } =
+        size === null
+          ? { start: range?.offset ?? 0, length: range?.length ?? 0 }
+          : resolveRange(target, size, range);
+      const into = range?.into;
+      const buffer =
+        into !== undefined && into.length >= length
+          ? Buffer.from(into.buffer, into.byteOffset, length)
+          : Buffer.allocUnsafe(length);
+      let done = 0;
+      while (done < length) {
+        const bytesRead = await this.call<number>(target, (sftp, callback) =>
+          sftp.read(handle, buffer, done, length - done, start + done, (error, count) =>
+            callback(error, count),
+          ),
+        );
+        if (bytesRead === 0) {
+          throw new EngineError(
+            'CORRUPT',
+            `${target}: file ended after ${start + done} bytes, ${start + length} expected (truncated?)`,
+          );
+        }
+        done += bytesRead;
+      }
+      return buffer;
+    } finally {
+      await this.call<void>(target, (sftp, done) => sftp.close(handle, done)).catch(() => undefined);
+    }
+  }
+
+  async write(file: FileHandle, data: WriteData): Promise<void> {
+    const target = this.filePath(file);
+    const temp = `${target}${tempMarker}${randomBytes(6).toString('hex')}`;
+    const parts = data instanceof Uint8Array ? [data] : data;
+    const handle = await this.call<Buffer>(temp, (sftp, done) =>
+      sftp.open(temp, 'wx', { mode: fileMode }, done),
+    );
+    try {
+      let position = 0;
+      for (const part of parts) {
+        let offset = 0;
+        while (offset < part.length) {
+          // ssh2 sends at most its packet size per request; write() splits larger buffers itself.
+          const length = part.length - offset;
+          const chunk = Buffer.from(part.buffer, part.byteOffset + offset, length);
+          await this.call<void>(temp, (sftp, done) => sftp.write(handle, chunk, 0, length, position, done));
+          offset += length;
+          position += length;
+        }
+      }
+      await this.fsync(temp, handle);
+      await this.call<void>(temp, (sftp, done) => sftp.close(handle, done));
+      await this.rename(temp, target);
+    } catch (error) {
+      await this.call<void>(temp, (sftp, done) => sftp.close(handle, done)).catch(() => undefined);
+      await this.call<void>(temp, (sftp, done) => sftp.unlink(temp, done)).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async remove(file: FileHandle): Promise<void> {
+    const target = this.filePath(file);
+    try {
+      await this.call<void>(target, (sftp, done) => sftp.unlink(target, done));
+    } catch (error) {
+      if (!isEngineError(error, 'NOT_FOUND')) throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    const connection = this.connection;
+    this.connection = null;
+    if (connection === null) return;
+    try {
+      (await connection).client.end();
+    } catch {
+      // never connected: nothing to close
+    }
+  }
+
+  /** The path of a file on the server; rejects names that are not IDs. */
+  filePath(file: FileHandle): string {
+    return this.join(filePathParts(file));
+  }
+
+  private join(parts: readonly string[]): string {
+    return [this.options.path.replace(/\/+$/, ''), ...parts].join('/');
+  }
+
+  private async readDir(dir: string) {
+    try {
+      return await this.call<FileEntryWithStats[]>(dir, (sftp, done) => sftp.readdir(dir, done));
+    } catch (error) {
+      if (isEngineError(error, 'NOT_FOUND')) return [];
+      throw error;
+    }
+  }
+
+  private async mkdir(dir: string): Promise<void> {
+    try {
+      await this.call<void>(dir, (sftp, done) => sftp.mkdir(dir, { mode: dirMode }, done));
+    } catch (error) {
+      // An existing directory: mkdir fails with a generic failure; fine if it is there.
+      await this.call<Stats>(dir, (sftp, done) => sftp.stat(dir, done)).catch(() => {
+        throw error;
+      });
+    }
+  }
+
+  /** mkdir -p of an absolute path. */
+  private async mkdirs(dir: string): Promise<void> {
+    const parts = dir.split('/').filter((part) => part !== '');
+    for (let i = 1; i <= parts.length; i++) await this.mkdir(`/${parts.slice(0, i).join('/')}`);
+  }
+
+  private async fsync(what: string, handle: Buffer): Promise<void> {
+    const { sftp } = await this.connect();
+    // OpenSSH's fsync@openssh.com; a server without it gives no durability promise beyond close.
+    if (typeof sftp.ext_openssh_fsync !== 'function') return;
+    await this.call<void>(what, (s, done) => s.ext_openssh_fsync(handle, done)).catch((error) => {
+      if (!(error instanceof EngineError && /not supported/i.test(error.message))) throw error;
+    });
+  }
+
+  private async rename(from: string, to: string): Promise<void> {
+    try {
+      await this.call<void>(to, (sftp, done) => sftp.ext_openssh_rename(from, to, done));
+    } catch (error) {
+      if (!(error instanceof EngineError && /not supported/i.test(error.message))) throw error;
+      await this.call<void>(to, (sftp, done) => sftp.rename(from, to, done));
+    }
+  }
+
+  /** Runs one SFTP request, mapping its failure to an EngineError naming `what`. */
+  private async call<T>(
+    what: string,
+    request: (sftp: SFTPWrapper, done: (error: Error | null | undefined, value?: T) => void) => void,
+  ): Promise<T> {
+    const { sftp } = await this.connect();
+    return new Promise<T>((resolve, reject) => {
+      try {
+        request(sftp, (error, value) =>
+          error ? reject(this.mapError(error as SftpError, what)) : resolve(value as T),
+        );
+      } catch (error) {
+        reject(this.mapError(error as SftpError, what));
+      }
+    });
+  }
+
+  private mapError(error: SftpError, what: string): EngineError {
+    if (error instanceof EngineError) return error;
+    if (error.code === noSuchFile)
+      return new EngineError('NOT_FOUND', `${what}: not found`, { cause: error });
+    if (error.code === permissionDenied) {
+      return new EngineError('IO_ERROR', `${what}: permission denied on ${this.options.host}`, {
+        cause: error,
+      });
+    }
+    if (typeof error.code === 'number') {
+      return new EngineError('IO_ERROR', `${what}: ${error.message}`, { cause: error });
+    }
+    // Not an SFTP status: the connection itself failed or dropped.
+    this.connection = null;
+    return new EngineError('REPO_UNREACHABLE', `${this.location}: ${error.message}`, { cause: error });
+  }
+
+  private connect(): Promise<{ client: Client; sftp: SFTPWrapper }> {
+    this.connection ??= this.open().catch((error: unknown) => {
+      this.connection = null;
+      throw error;
+    });
+    return this.connection;
+  }
+
+  private async open(): Promise<{ client: Client; sftp: SFTPWrapper }> {
+    const { host, port, user } = this.options;
+    const known =
+      this.options.knownHosts === undefined ? [] : knownHostKeys(this.options.knownHosts, host, port);
+    const pinned = new Set(this.options.hostKeyFingerprints ?? []);
+    let offered: string | null = null;
+    const client = new Client();
+    await new Promise<void>((resolve, reject) => {
+      client.once('ready', () => resolve());
+      client.once('error', (error: SftpError) => {
+        if (offered !== null) {
+          reject(
+            new EngineError(
+              'HOST_KEY_MISMATCH',
+              `${host}:${port} presented host key ${offered}, which is not the one known for it; refused (check the server's fingerprint, then update known_hosts)`,
+              { cause: error },
+            ),
+          );
+        } else if (error.level === 'client-authentication') {
+          reject(
+            new EngineError('AUTH_FAILED', `${user}@${host}:${port}: the server refused the key`, {
+              cause: error,
+            }),
+          );
+        } else {
+          reject(new EngineError('REPO_UNREACHABLE', `${host}:${port}: ${error.message}`, { cause: error }));
+        }
+      });
+      client.on('close', () => {
+        this.connection = null;
+      });
+      try {
+        this.startConnecting(client, known, pinned, (fingerprint) => {
+          offered = fingerprint;
+        });
+      } catch (error) {
+        // ssh2 checks the key before connecting: a key it cannot read is the caller's to fix.
+        reject(
+          new EngineError('INVALID_ARGUMENT', `the SSH key for ${user}@${host}: ${(error as Error).message}`),
+        );
+      }
+    });
+    const sftp = await new Promise<SFTPWrapper>((resolve, reject) =>
+      client.sftp((error, session) =>
+        error
+          ? reject(new EngineError('REPO_UNREACHABLE', `${this.location}: no SFTP: ${error.message}`))
+          : resolve(session),
+      ),
+    );
+    return { client, sftp };
+  }
+
+  private startConnecting(
+    client: Client,
+    known: readonly Buffer[],
+    pinned: ReadonlySet<string>,
+    onRefused: (fingerprint: string) => void,
+  ): void {
+    const { host, port, user } = this.options;
+    client.connect({
+      host,
+      port,
+      username: user,
+      privateKey: this.options.privateKey,
+      ...(this.options.passphrase !== undefined ? { passphrase: this.options.passphrase } : {}),
+      readyTimeout: this.options.connectTimeoutMs ?? 20_000,
+      hostVerifier: (key: Buffer) => {
+        const fingerprint = hostKeyFingerprint(key);
+        const accepted = pinned.has(fingerprint) || known.some((knownKey) => knownKey.equals(key));
+        if (!accepted) onRefused(fingerprint);
+        return accepted;
+      },
+    });
+  }
+}
+
+/** Reads a known_hosts file; an absent one is empty (then only pinned fingerprints are accepted). */
+export async function readKnownHosts(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw error;
+  }
+}
