@@ -97,6 +97,35 @@ describe.runIf(haveSshd)('SFTP backend against a real sshd', () => {
     await reopened.backend.close();
   });
 
+  it('server stopped mid-backup: REPO_UNREACHABLE; the next backup resumes without re-uploading, restic check passes', async () => {
+    const source = path.join(dir, 'source-drop');
+    await mkdir(source, { recursive: true });
+    // Random data in several packs' worth (16 MiB packs): the server goes away after the second pack is stored.
+    for (let i = 0; i < 5; i++) await writeFile(path.join(source, `part-${i}.bin`), randomBytes(9_000_000));
+    const repoPath = path.join(server.dataDir, 'repo-drop');
+    const backend = await backendAt(repoPath);
+    const repo = await Repository.init(backend, testPassword, options);
+    let packsStored = 0;
+    const write = backend.write.bind(backend);
+    backend.write = async (file, data) => {
+      await write(file, data);
+      if (file.type === 'data' && ++packsStored === 2) await server.kill();
+    };
+    const failure = await backup(repo, { paths: [source], workers: 0 }).catch((e: unknown) => e);
+    expect(isEngineError(failure, 'REPO_UNREACHABLE'), String(failure)).toBe(true);
+    await backend.close();
+
+    await server.restart();
+    const again = await Repository.open(await backendAt(repoPath), testPassword);
+    await again.loadIndex();
+    const resumed = await backup(again, { paths: [source], workers: 0 });
+    // The two packs stored before the drop are adopted, not uploaded again: less than 45 MB minus two packs.
+    expect(resumed.bytesAdded).toBeLessThan(45_000_000 - 2 * 15_000_000);
+    await again.backend.close();
+    const check = await resticOverSftp(repoPath, ['check', '--read-data']);
+    expect(check.code, check.stderr + check.stdout).toBe(0);
+  }, 120_000);
+
   it('refuses a host key that is not the known one, naming the key it was shown', async () => {
     const other = 'AAAAC3NzaC1lZDI1NTE5AAAAIBd3GAZiOSzH0rF8t8CvVQH7kqrdAUQzKY5Lr0s3ZmUf';
     const backend = await backendAt(path.join(server.dataDir, 'nothing'), {

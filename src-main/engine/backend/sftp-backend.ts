@@ -316,8 +316,19 @@ export class SftpBackend implements Backend {
     let offered: string | null = null;
     const client = new Client();
     await new Promise<void>((resolve, reject) => {
-      client.once('ready', () => resolve());
-      client.once('error', (error: SftpError) => {
+      let settled = false;
+      client.once('ready', () => {
+        settled = true;
+        resolve();
+      });
+      // Always listening: an error after the handshake (the server went away) must not go unhandled. Requests in
+      // flight fail on their own; the connection is forgotten, and the next request opens a new one.
+      client.on('error', (error: SftpError) => {
+        if (settled) {
+          this.connection = null;
+          return;
+        }
+        settled = true;
         if (offered !== null) {
           reject(
             new EngineError(
