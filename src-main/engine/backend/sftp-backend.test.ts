@@ -97,6 +97,32 @@ describe.runIf(haveSshd)('SFTP backend against a real sshd', () => {
     await reopened.backend.close();
   });
 
+  it('restores what restic backed up over SFTP, equal to the source', async () => {
+    const source = path.join(dir, 'source-restic');
+    await mkdir(path.join(source, 'sub'), { recursive: true });
+    const content = randomBytes(2_500_000);
+    await writeFile(path.join(source, 'sub', 'data.bin'), content);
+    await writeFile(path.join(source, 'note.txt'), 'written by restic\n');
+    const repoPath = path.join(server.dataDir, 'repo-restic');
+    const init = await resticOverSftp(repoPath, ['init', '--repository-version', '2']);
+    expect(init.code, init.stderr + init.stdout).toBe(0);
+    const made = await resticOverSftp(repoPath, ['backup', '--json', source]);
+    expect(made.code, made.stderr).toBe(0);
+
+    const repo = await Repository.open(await backendAt(repoPath), testPassword);
+    await repo.loadIndex();
+    const snapshots = [];
+    for await (const file of repo.backend.list('snapshot')) snapshots.push(file.name);
+    expect(snapshots).toHaveLength(1);
+    const snapshot = await repo.loadSnapshot(snapshots[0] as string);
+    const target = path.join(dir, 'restored-restic');
+    const restored = await restore(repo, { source: snapshot, target, workers: 0 });
+    expect(restored.failures).toEqual([]);
+    expect((await readFile(path.join(target, source, 'sub', 'data.bin'))).equals(content)).toBe(true);
+    expect(await readFile(path.join(target, source, 'note.txt'), 'utf8')).toBe('written by restic\n');
+    await repo.backend.close();
+  });
+
   it('server stopped mid-backup: REPO_UNREACHABLE; the next backup resumes without re-uploading, restic check passes', async () => {
     const source = path.join(dir, 'source-drop');
     await mkdir(source, { recursive: true });
