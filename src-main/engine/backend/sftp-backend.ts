@@ -242,10 +242,11 @@ export class SftpBackend implements Backend {
     }
   }
 
-  /** mkdir -p of an absolute path. */
+  /** mkdir -p (a relative path is relative to the login directory, as the server resolves it). */
   private async mkdirs(dir: string): Promise<void> {
+    const root = dir.startsWith('/') ? '/' : '';
     const parts = dir.split('/').filter((part) => part !== '');
-    for (let i = 1; i <= parts.length; i++) await this.mkdir(`/${parts.slice(0, i).join('/')}`);
+    for (let i = 1; i <= parts.length; i++) await this.mkdir(`${root}${parts.slice(0, i).join('/')}`);
   }
 
   private async fsync(what: string, handle: Buffer): Promise<void> {
