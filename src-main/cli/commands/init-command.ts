@@ -7,7 +7,7 @@ import { openBackend, readPassword, repositoryLocation, repositoryOptions } from
 export const initCommand: CliCommand = {
   path: ['init'],
   summary: 'Create a new repository (restic repository format v2)',
-  usage: `Usage: backup-manager init --repo PATH [--password-file FILE] [--json]
+  usage: `Usage: backup-manager init --repo LOCATION [--password-file FILE] [--ssh-key FILE] [--json]
 
 Creates the repository and its first key. The password comes from BACKUP_MANAGER_PASSWORD or --password-file.`,
   options: { ...repositoryOptions },
@@ -15,7 +15,7 @@ Creates the repository and its first key. The password comes from BACKUP_MANAGER
     const location = repositoryLocation(args, env);
     const password = await readPassword(args, env);
     if (password.length === 0) throw new CliError('USAGE', 'an empty password is not allowed', 2);
-    const repository = await Repository.init(openBackend(location), password, {
+    const repository = await Repository.init(await openBackend(location, args, env), password, {
       chunkerPolynomial: () => randomIrreduciblePolynomial(),
     });
     out.result(

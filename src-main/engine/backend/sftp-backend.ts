@@ -25,8 +25,10 @@ export interface SftpLocation {
 }
 
 export interface SftpOptions extends SftpLocation {
-  /** The private key (OpenSSH or PEM format). */
-  privateKey: Buffer | string;
+  /** The private key (OpenSSH or PEM format); or `agent`. */
+  privateKey?: Buffer | string;
+  /** An SSH agent's socket (SSH_AUTH_SOCK), used when there is no private key. */
+  agent?: string;
   passphrase?: string;
   /** known_hosts contents to check the host key against. */
   knownHosts?: string;
@@ -383,7 +385,8 @@ export class SftpBackend implements Backend {
       host,
       port,
       username: user,
-      privateKey: this.options.privateKey,
+      ...(this.options.privateKey !== undefined ? { privateKey: this.options.privateKey } : {}),
+      ...(this.options.agent !== undefined ? { agent: this.options.agent } : {}),
       ...(this.options.passphrase !== undefined ? { passphrase: this.options.passphrase } : {}),
       readyTimeout: this.options.connectTimeoutMs ?? 20_000,
       hostVerifier: (key: Buffer) => {
