@@ -93,6 +93,10 @@ export const sessionErrorCodes = [
   'VERIFY_FAILED',
   'CANCELLED',
   'INTERNAL_ERROR',
+  // Remote repositories (SFTP, S3).
+  'AUTH_FAILED',
+  'HOST_KEY_MISMATCH',
+  'QUOTA_EXCEEDED',
 ] as const;
 export const sessionErrorCodeSchema = z.enum(sessionErrorCodes);
 export type SessionErrorCode = z.infer<typeof sessionErrorCodeSchema>;

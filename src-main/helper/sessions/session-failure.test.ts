@@ -130,6 +130,21 @@ describe('classifyFailure', () => {
     });
   });
 
+  it('classifies remote repository failures: a dropped connection is retried, refusals are not', () => {
+    const cases = [
+      ['REPO_UNREACHABLE', 'REPO_UNREACHABLE', true],
+      ['AUTH_FAILED', 'AUTH_FAILED', false],
+      ['HOST_KEY_MISMATCH', 'HOST_KEY_MISMATCH', false],
+      ['QUOTA_EXCEEDED', 'QUOTA_EXCEEDED', false],
+    ] as const;
+    for (const [engineCode, sessionCode, retryable] of cases) {
+      const classified = classifyFailure(new EngineError(engineCode, 'sftp://backup.lan: it happened'));
+      expect(classified.failure.code, engineCode).toBe(sessionCode);
+      expect(classified.retryable, engineCode).toBe(retryable);
+      expect(classified.failure.check, engineCode).toBe('repository');
+    }
+  });
+
   it('classifies anything else as INTERNAL_ERROR with a readable message', () => {
     expect(classifyFailure('boom')).toEqual({
       failure: { code: 'INTERNAL_ERROR', check: null, message: expect.stringMatching(/^boom\. .*support/) },
@@ -178,6 +193,9 @@ describe('troubleshootingCheckOf', () => {
       PASSWORD_REQUIRED: 'repository',
       CANCELLED: null,
       INTERNAL_ERROR: null,
+      AUTH_FAILED: 'repository',
+      HOST_KEY_MISMATCH: 'repository',
+      QUOTA_EXCEEDED: 'repository',
     };
     for (const [code, check] of Object.entries(expected))
       expect(troubleshootingCheckOf(code as SessionErrorCode), code).toBe(check);

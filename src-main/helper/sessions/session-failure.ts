@@ -66,8 +66,13 @@ export function troubleshootingCheckOf(code: SessionErrorCode): string | null {
     case 'INSUFFICIENT_SPACE':
     case 'INVALID_LOCATION':
       return 'free-space';
+    // The remote storage's quota: the repository check reports what the server said.
+    case 'QUOTA_EXCEEDED':
+      return 'repository';
     case 'REPO_LOCKED':
     case 'REPO_UNREACHABLE':
+    case 'AUTH_FAILED':
+    case 'HOST_KEY_MISMATCH':
     case 'REPO_CORRUPT':
     case 'WRONG_PASSWORD':
     case 'PASSWORD_REQUIRED':
@@ -114,6 +119,12 @@ const nextStep: Record<SessionErrorCode, string> = {
   VERIFY_FAILED: 'Run the repository check; do not rely on this backup until it passes.',
   CANCELLED: 'Run the backup again when you are ready.',
   INTERNAL_ERROR: 'Run the backup again; if it fails the same way, send the session log to support.',
+  AUTH_FAILED:
+    'Check the SSH key or access keys saved for this repository (run the repository check), then run the backup again.',
+  HOST_KEY_MISMATCH:
+    'Compare the fingerprint above with the server’s; if the server’s key really changed, update the known host key, then run the backup again.',
+  QUOTA_EXCEEDED:
+    'Free up space on the remote storage or raise its quota (run the repository check), then run the backup again.',
 };
 
 interface Classified {
@@ -132,12 +143,12 @@ const fromEngine: Record<EngineErrorCode, Classified> = {
   NO_SPACE: { code: 'INSUFFICIENT_SPACE', retryable: false },
   CANCELLED: { code: 'CANCELLED', retryable: false },
   IO_ERROR: { code: 'REPO_UNREACHABLE', retryable: false },
-  // Remote repositories (issue 9, in progress): a dropped connection is worth retrying; refused credentials or a
-  // changed host key are not. They get session codes of their own when the remote backends land.
+  // Remote repositories: a dropped connection is worth retrying (the next run resumes); refused credentials, a
+  // changed host key or a full quota are not, until someone acts.
   REPO_UNREACHABLE: { code: 'REPO_UNREACHABLE', retryable: true },
-  AUTH_FAILED: { code: 'REPO_UNREACHABLE', retryable: false },
-  HOST_KEY_MISMATCH: { code: 'REPO_UNREACHABLE', retryable: false },
-  QUOTA_EXCEEDED: { code: 'INSUFFICIENT_SPACE', retryable: false },
+  AUTH_FAILED: { code: 'AUTH_FAILED', retryable: false },
+  HOST_KEY_MISMATCH: { code: 'HOST_KEY_MISMATCH', retryable: false },
+  QUOTA_EXCEEDED: { code: 'QUOTA_EXCEEDED', retryable: false },
   // Restore-only or programming errors: a backup session never legitimately meets them.
   ALREADY_EXISTS: { code: 'INTERNAL_ERROR', retryable: false },
   PATH_ESCAPE: { code: 'INTERNAL_ERROR', retryable: false },
