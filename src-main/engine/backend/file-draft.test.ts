@@ -1,13 +1,16 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { idOf } from '../ids';
 import { codeOf, filesUnder, localBackendFactory } from '../testing/backend-testing';
+import { type SshdServer, sshdPath, startSshd } from '../testing/sshd-server';
 import { useTinyTmpfs } from '../testing/tiny-tmpfs';
 import type { Backend, FileInfo } from './backend';
 import { LocalBackend } from './local-backend';
 import { MemoryBackend } from './memory-backend';
+import { SftpBackend } from './sftp-backend';
 
 async function names(iterable: AsyncIterable<FileInfo>): Promise<string[]> {
   const out: string[] = [];
@@ -17,10 +20,33 @@ async function names(iterable: AsyncIterable<FileInfo>): Promise<string[]> {
 
 const newLocal = localBackendFactory('file-draft');
 
-describe.each([
+/** SFTP drafts against one real sshd for this file (started on first use), each test in a directory of its own. */
+let sshd: Promise<SshdServer> | null = null;
+let sftpRepos = 0;
+async function newSftp(): Promise<Backend> {
+  sshd ??= startSshd();
+  const server = await sshd;
+  return new SftpBackend({
+    host: server.host,
+    port: server.port,
+    user: server.user,
+    path: path.join(server.dataDir, `repo-${++sftpRepos}`),
+    privateKey: await readFile(server.clientKeyPath),
+    knownHosts: await readFile(server.knownHostsPath, 'utf8'),
+  });
+}
+afterAll(async () => {
+  if (sshd !== null) await (await sshd).stop();
+});
+
+const backends: [string, () => Promise<Backend>][] = [
   ['LocalBackend', newLocal],
   ['MemoryBackend', async () => new MemoryBackend()],
-] as const)('%s drafts (startFile)', (_name, make: () => Promise<Backend>) => {
+];
+if (existsSync(sshdPath)) backends.push(['SftpBackend', newSftp]);
+else console.warn(`SftpBackend drafts skipped: ${sshdPath} is missing (openssh-server)`);
+
+describe.each(backends)('%s drafts (startFile)', (_name, make: () => Promise<Backend>) => {
   it('appends pieces, is invisible until committed, then reads back exactly', async () => {
     const backend = await make();
     await backend.create();

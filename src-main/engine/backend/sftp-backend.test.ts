@@ -131,11 +131,18 @@ describe.runIf(haveSshd)('SFTP backend against a real sshd', () => {
     const repoPath = path.join(server.dataDir, 'repo-drop');
     const backend = await backendAt(repoPath);
     const repo = await Repository.init(backend, testPassword, options);
+    // Packs are streamed as drafts: the server goes away once the second one is committed.
     let packsStored = 0;
-    const write = backend.write.bind(backend);
-    backend.write = async (file, data) => {
-      await write(file, data);
-      if (file.type === 'data' && ++packsStored === 2) await server.kill();
+    const startFile = backend.startFile.bind(backend);
+    backend.startFile = async (type) => {
+      const draft = await startFile(type);
+      return {
+        ...draft,
+        commit: async (file) => {
+          await draft.commit(file);
+          if (file.type === 'data' && ++packsStored === 2) await server.kill();
+        },
+      };
     };
     const failure = await backup(repo, { paths: [source], workers: 0 }).catch((e: unknown) => e);
     expect(isEngineError(failure, 'REPO_UNREACHABLE'), String(failure)).toBe(true);

@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { Client, type FileEntryWithStats, type SFTPWrapper, type Stats } from 'ssh2';
 import { EngineError, isEngineError } from '../errors';
 import { isId } from '../ids';
-import type { Backend, FileHandle, FileInfo, FileType, ReadRange, WriteData } from './backend';
+import type { Backend, FileDraft, FileHandle, FileInfo, FileType, ReadRange, WriteData } from './backend';
 import { filePathParts, repositoryDirs, resolveRange, tempMarker, typeDirs } from './restic-layout';
 
 export interface SftpLocation {
@@ -167,32 +167,85 @@ export class SftpBackend implements Backend {
 
   async write(file: FileHandle, data: WriteData): Promise<void> {
     const target = this.filePath(file);
-    const temp = `${target}${tempMarker}${randomBytes(6).toString('hex')}`;
-    const parts = data instanceof Uint8Array ? [data] : data;
+    const draft = await this.openDraft(file.type, target.slice(0, target.lastIndexOf('/')));
+    try {
+      await draft.append(data instanceof Uint8Array ? [data] : data);
+      await draft.commit(file);
+    } catch (error) {
+      await draft.abort();
+      throw error;
+    }
+  }
+
+  /**
+   * A pack streamed to the server as it fills (see FileDraft): a temporary file in a directory of its type (for
+   * packs, one of data/'s 256 at random), renamed to its name at commit.
+   */
+  async startFile(type: FileType): Promise<FileDraft> {
+    if (type === 'config') throw new EngineError('INVALID_ARGUMENT', 'the config is not written as a draft');
+    const base = this.join([typeDirs[type]]);
+    return this.openDraft(type, type === 'data' ? `${base}/${randomBytes(1).toString('hex')}` : base);
+  }
+
+  private async openDraft(type: FileType, dir: string): Promise<FileDraft> {
+    const temp = `${dir}/draft${tempMarker}${randomBytes(12).toString('hex')}`;
     const handle = await this.call<Buffer>(temp, (sftp, done) =>
       sftp.open(temp, 'wx', { mode: fileMode }, done),
     );
-    try {
-      let position = 0;
-      for (const part of parts) {
-        let offset = 0;
-        while (offset < part.length) {
-          // ssh2 sends at most its packet size per request; write() splits larger buffers itself.
-          const length = part.length - offset;
-          const chunk = Buffer.from(part.buffer, part.byteOffset + offset, length);
-          await this.call<void>(temp, (sftp, done) => sftp.write(handle, chunk, 0, length, position, done));
-          offset += length;
-          position += length;
-        }
-      }
-      await this.fsync(temp, handle);
+    let position = 0;
+    let open = true;
+    let finished = false;
+    const close = async () => {
+      if (!open) return;
+      open = false;
       await this.call<void>(temp, (sftp, done) => sftp.close(handle, done));
-      await this.rename(temp, target);
-    } catch (error) {
-      await this.call<void>(temp, (sftp, done) => sftp.close(handle, done)).catch(() => undefined);
+    };
+    const discard = async () => {
+      await close().catch(() => undefined);
       await this.call<void>(temp, (sftp, done) => sftp.unlink(temp, done)).catch(() => undefined);
-      throw error;
-    }
+    };
+    const assertOpen = () => {
+      if (finished) {
+        throw new EngineError('INVALID_ARGUMENT', `${temp}: the draft was already committed or aborted`);
+      }
+    };
+    return {
+      append: async (parts) => {
+        assertOpen();
+        for (const part of parts) {
+          if (part.length === 0) continue;
+          // The request is complete when its promise resolves: nothing of `part` is kept (FileDraft's contract).
+          const chunk = Buffer.from(part.buffer, part.byteOffset, part.length);
+          const at = position;
+          await this.call<void>(temp, (sftp, done) => sftp.write(handle, chunk, 0, chunk.length, at, done));
+          position += chunk.length;
+        }
+      },
+      commit: async (file) => {
+        assertOpen();
+        if (file.type !== type) {
+          throw new EngineError(
+            'INVALID_ARGUMENT',
+            `a ${type} draft cannot be committed as a ${file.type} file`,
+          );
+        }
+        const target = this.filePath(file); // a name that is not one throws here; the draft stays usable
+        finished = true;
+        try {
+          await this.fsync(temp, handle);
+          await close();
+          await this.rename(temp, target);
+        } catch (error) {
+          await discard();
+          throw error;
+        }
+      },
+      abort: async () => {
+        if (finished) return;
+        finished = true;
+        await discard();
+      },
+    };
   }
 
   async remove(file: FileHandle): Promise<void> {
