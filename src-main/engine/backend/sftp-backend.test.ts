@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backup } from '../archiver/archiver';
 import { isEngineError } from '../errors';
+import { idOf } from '../ids';
 import { Repository } from '../repository/repository';
 import { restore } from '../restore/restorer';
 import { makeTempDir, removeTempDir, restic, testPassword } from '../testing/restic-cli';
@@ -158,6 +159,22 @@ describe.runIf(haveSshd)('SFTP backend against a real sshd', () => {
     const check = await resticOverSftp(repoPath, ['check', '--read-data']);
     expect(check.code, check.stderr + check.stdout).toBe(0);
   }, 120_000);
+
+  it('leaves an interrupted draft to removeTemporaryFiles, which deletes it and nothing else', async () => {
+    const backend = await backendAt(path.join(server.dataDir, 'repo-temp'));
+    await backend.create();
+    const kept = Buffer.from('{"packs":[]}');
+    await backend.write({ type: 'index', name: idOf(kept) }, kept);
+    const draft = await backend.startFile('data');
+    await draft.append([Buffer.alloc(100_000, 1)]);
+    // A crash now leaves the draft behind; a new connection (a new process) finds and removes it.
+    await backend.close();
+    const later = await backendAt(path.join(server.dataDir, 'repo-temp'));
+    expect(await later.removeTemporaryFiles()).toEqual({ files: 1, bytes: 100_000 });
+    expect(await later.removeTemporaryFiles()).toEqual({ files: 0, bytes: 0 });
+    expect((await later.read({ type: 'index', name: idOf(kept) })).equals(kept)).toBe(true);
+    await later.close();
+  });
 
   it('refuses a host key that is not the known one, naming the key it was shown', async () => {
     const other = 'AAAAC3NzaC1lZDI1NTE5AAAAIBd3GAZiOSzH0rF8t8CvVQH7kqrdAUQzKY5Lr0s3ZmUf';

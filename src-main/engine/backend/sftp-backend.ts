@@ -248,6 +248,33 @@ export class SftpBackend implements Backend {
     };
   }
 
+  /** Deletes temporary files interrupted writes left (see Backend.removeTemporaryFiles: under an exclusive lock). */
+  async removeTemporaryFiles(): Promise<{ files: number; bytes: number }> {
+    const removed = { files: 0, bytes: 0 };
+    const dataDir = this.join([typeDirs.data]);
+    const dirs = [
+      ...(await this.readDir(dataDir))
+        .filter((entry) => /^[0-9a-f]{2}$/.test(entry.filename))
+        .map((entry) => `${dataDir}/${entry.filename}`),
+      ...(['key', 'index', 'snapshot', 'lock'] as const).map((type) => this.join([typeDirs[type]])),
+      this.join([]), // the config's
+    ];
+    for (const dir of dirs) {
+      for (const entry of await this.readDir(dir)) {
+        if (!entry.filename.includes(tempMarker)) continue;
+        const file = `${dir}/${entry.filename}`;
+        try {
+          await this.call<void>(file, (sftp, done) => sftp.unlink(file, done));
+          removed.files++;
+          removed.bytes += entry.attrs.size;
+        } catch (error) {
+          if (!isEngineError(error, 'NOT_FOUND')) throw error;
+        }
+      }
+    }
+    return removed;
+  }
+
   async remove(file: FileHandle): Promise<void> {
     const target = this.filePath(file);
     try {
