@@ -18,7 +18,7 @@ import {
   OverviewSliceSchema,
   SystemOverviewSchema,
 } from './contract/overview';
-import { absolutePath, nonNegativeInt } from './contract/primitives';
+import { absolutePath, nonNegativeInt, repositoryLocation } from './contract/primitives';
 import {
   BootRepairResultSchema,
   CompatibilityReportSchema,
@@ -50,10 +50,13 @@ import {
 import {
   ExcludePatternsSchema,
   HelperSettingsSchema,
+  HostKeyStateSchema,
   PasswordStatusSchema,
   RetentionSchema,
+  S3CredentialsSchema,
   ScheduleSpecSchema,
   ScheduleStateSchema,
+  TrustedHostKeySchema,
 } from './contract/settings';
 import {
   DiagnosticReportSchema,
@@ -72,7 +75,6 @@ export * from './contract/settings';
 export * from './contract/system-state';
 
 /** Repository passwords are strings of 1 to 4096 characters, as the helper accepts them. */
-const repositoryLocation = z.string().min(1).max(4096);
 const repositoryPassword = z.string().min(1).max(4096);
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -174,9 +176,11 @@ export const requests = {
   'settings.set': {
     params: z
       .object({
-        repository: absolutePath.nullable().optional(),
+        repository: repositoryLocation.nullable().optional(),
         passwordFile: absolutePath.nullable().optional(),
         retention: RetentionSchema.nullable().optional(),
+        sshKeyFile: absolutePath.nullable().optional(),
+        s3CredentialsFile: absolutePath.nullable().optional(),
       })
       .strict(),
     result: z.object({ settings: HelperSettingsSchema }).strict(),
@@ -216,6 +220,36 @@ export const requests = {
    * (the keychain, the helper's password file, or nowhere). Never returns or decrypts the password.
    */
   'repository.passwordStatus': { params: noParams, result: PasswordStatusSchema },
+  /**
+   * Remembers the S3 access keys of a repository, encrypted by the keyring like a password, so sessions and the
+   * restore wizard started from the app can hand them to the helper. SECRETS_UNAVAILABLE where that is impossible.
+   */
+  'repository.rememberS3Credentials': {
+    params: z.object({ repository: repositoryLocation, credentials: S3CredentialsSchema }).strict(),
+    result: z.object({ remembered: z.literal(true) }).strict(),
+  },
+  /** Forgets the remembered S3 access keys of a repository (nothing to do if there are none). */
+  'repository.forgetS3Credentials': {
+    params: z.object({ repository: repositoryLocation }).strict(),
+    result: z.object({ forgotten: z.literal(true) }).strict(),
+  },
+  /**
+   * Connects to an SFTP repository's server (the one given, else the helper's) only far enough to see its host
+   * key, and says whether that key is trusted. Never trusts anything by itself. REPO_UNREACHABLE when the server
+   * cannot be reached, SETTINGS_INVALID when the location is not SFTP.
+   */
+  'repository.hostKey': {
+    params: z.object({ repository: repositoryLocation.optional() }).strict(),
+    result: HostKeyStateSchema,
+  },
+  /**
+   * Trusts a host key the user compared with the server's (replacing the one trusted before for that server). The
+   * helper refuses (HOST_KEY_MISMATCH) when the server does not present that key right now.
+   */
+  'repository.trustHostKey': {
+    params: TrustedHostKeySchema,
+    result: z.object({ settings: HelperSettingsSchema }).strict(),
+  },
 
   // The restore wizard (contract/restore.ts). The password travels in restore.open only; the other requests name
   // the opened repository by its handle.
@@ -224,7 +258,14 @@ export const requests = {
    * remembered for that repository is used (PASSWORD_REQUIRED when there is none).
    */
   'restore.open': {
-    params: z.object({ repository: absolutePath, password: RestorePasswordSchema.optional() }).strict(),
+    params: z
+      .object({
+        repository: repositoryLocation,
+        password: RestorePasswordSchema.optional(),
+        /** An S3 repository: its access keys, else the ones remembered for it. */
+        s3Credentials: S3CredentialsSchema.optional(),
+      })
+      .strict(),
     result: RestoreRepositoryInfoSchema,
   },
   /** Forgets an opened repository (its key leaves the helper's memory); handles also expire when idle. */

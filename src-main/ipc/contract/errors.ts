@@ -81,6 +81,18 @@ export const errorCodes = [
   'NO_SESSION',
   /** Test restore: the helper settings name no repository. */
   'REPOSITORY_UNSET',
+  // Remote repositories (SFTP, S3).
+  /** The server cannot be reached (refused, timed out, the connection dropped); the message names it. */
+  'REPO_UNREACHABLE',
+  /** The server refused the SSH key or the access keys. */
+  'AUTH_FAILED',
+  /**
+   * The SFTP server's host key is not one the user trusted (unknown, or changed); the message shows the
+   * fingerprint, and `repository.hostKey` returns it for the user to compare and trust.
+   */
+  'HOST_KEY_MISMATCH',
+  /** The remote storage refused a write for its quota. */
+  'QUOTA_EXCEEDED',
   /** The helper failed the request for a reason the UI has no branch for; the message keeps the helper's code. */
   'HELPER_FAILED',
 ] as const;

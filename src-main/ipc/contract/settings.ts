@@ -16,14 +16,39 @@ export const RetentionSchema = z
   })
   .strict();
 
-/** The helper's settings. `passwordFile` is where the helper reads a password, never a password. */
+/** An SSH host key the user compared and trusted for a server (SHA256 fingerprint, as `ssh-keygen -lf` shows it). */
+export const TrustedHostKeySchema = z
+  .object({
+    host: z.string().min(1).max(255),
+    port: z.number().int().min(1).max(65535),
+    fingerprint: z
+      .string()
+      .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a SHA256 fingerprint (SHA256:…, 43 characters)'),
+  })
+  .strict();
+export type TrustedHostKey = z.infer<typeof TrustedHostKeySchema>;
+
+/**
+ * The helper's settings. `passwordFile`, `sshKeyFile` and `s3CredentialsFile` are where the helper reads a secret,
+ * never a secret: the repository location holds no credentials either.
+ */
 export const HelperSettingsSchema = z
   .object({
+    /** In restic's notation: a local path, sftp:… or s3:… (primitives.ts, repositoryLocation). */
     repository: z.string().nullable(),
     /** null: the default (the system disk). */
     snapshotLocation: z.string().nullable(),
     passwordFile: z.string().nullable(),
     retention: RetentionSchema.nullable(),
+    /** SFTP: the private key the helper logs in with (a root-owned file, mode 0600; no passphrase). */
+    sshKeyFile: z.string().nullable(),
+    /** SFTP: the host keys the user trusted (repository.trustHostKey); the helper also reads its known_hosts. */
+    trustedHostKeys: z.array(TrustedHostKeySchema),
+    /**
+     * S3: a root-owned file of mode 0600 with AWS_ACCESS_KEY_ID= and AWS_SECRET_ACCESS_KEY= lines, for scheduled
+     * and restarted sessions (sessions started from the app get the keys the app remembered).
+     */
+    s3CredentialsFile: z.string().nullable(),
   })
   .strict();
 export type HelperSettings = z.infer<typeof HelperSettingsSchema>;
@@ -88,6 +113,37 @@ export const PasswordStatusSchema = z
     passwordFile: z.string().nullable(),
     /** Whether this app can remember (and decrypt) passwords now, and if not why (console mode, locked keyring). */
     keychain: z.object({ available: z.boolean(), reason: z.string().nullable() }).strict(),
+    /** An S3 repository: whether the app keeps its access keys (encrypted like the password); false otherwise. */
+    s3CredentialsRemembered: z.boolean(),
   })
   .strict();
 export type PasswordStatus = z.infer<typeof PasswordStatusSchema>;
+
+/**
+ * The host key an SFTP server presents, and whether it is trusted: `trusted` (the user trusted this key),
+ * `known-host` (in the helper's known_hosts), `unknown` (never seen: show the fingerprint, let the user compare it
+ * with the server's own `ssh-keygen -lf` and trust it), `changed` (another key was trusted for this server: a
+ * reinstalled server, or someone in between).
+ */
+export const HostKeyStateSchema = z
+  .object({
+    host: z.string(),
+    port: z.number().int(),
+    /** The key's type, such as ssh-ed25519. */
+    algorithm: z.string(),
+    fingerprint: z.string(),
+    status: z.enum(['trusted', 'known-host', 'unknown', 'changed']),
+    /** `changed`: the fingerprint that was trusted before; null otherwise. */
+    trustedFingerprint: z.string().nullable(),
+  })
+  .strict();
+export type HostKeyState = z.infer<typeof HostKeyStateSchema>;
+
+/** S3 access keys as the user types them; they travel to main once, to be remembered, and never come back. */
+export const S3CredentialsSchema = z
+  .object({
+    accessKeyId: z.string().min(1).max(256),
+    secretAccessKey: z.string().min(1).max(1024),
+  })
+  .strict();
+export type S3Credentials = z.infer<typeof S3CredentialsSchema>;
