@@ -105,6 +105,9 @@ export const sampleSettings: HelperSettings = {
   snapshotLocation: null,
   passwordFile: '/etc/backup-manager/password',
   retention: { keepDaily: 7 },
+  sshKeyFile: null,
+  trustedHostKeys: [],
+  s3CredentialsFile: null,
 };
 
 const sampleReport: DiagnosticReport = {
@@ -192,6 +195,24 @@ const sampleResults: { [C in RequestChannel]: RequestResult<C> } = {
     scheduledSource: 'password-file',
     passwordFile: '/etc/backup-manager/password',
     keychain: { available: false, reason: 'console mode' },
+    s3CredentialsRemembered: false,
+  },
+  'repository.rememberS3Credentials': { remembered: true },
+  'repository.forgetS3Credentials': { forgotten: true },
+  'repository.hostKey': {
+    host: 'backup.example.net',
+    port: 22,
+    algorithm: 'ssh-ed25519',
+    fingerprint: `SHA256:${'A'.repeat(43)}`,
+    status: 'unknown',
+    trustedFingerprint: null,
+  },
+  'repository.trustHostKey': {
+    settings: {
+      ...sampleSettings,
+      repository: 'sftp:backup@backup.example.net:/srv/repo',
+      trustedHostKeys: [{ host: 'backup.example.net', port: 22, fingerprint: `SHA256:${'A'.repeat(43)}` }],
+    },
   },
   'restore.open': {
     handle: 'c'.repeat(32),

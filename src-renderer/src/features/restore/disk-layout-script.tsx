@@ -1,6 +1,6 @@
 import type { RestorePlan } from '@contract';
+import { CopyButton } from '../../components/copy-button';
 import { downloadTextFile } from '../troubleshooting/report-file';
-import { CopyButton } from './copy-button';
 
 type Script = NonNullable<RestorePlan['diskLayoutScript']>;
 

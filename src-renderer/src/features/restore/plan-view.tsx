@@ -1,6 +1,6 @@
 import type { RestorePlan } from '@contract';
 import type { ReactNode } from 'react';
-import { CopyButton } from './copy-button';
+import { CopyButton } from '../../components/copy-button';
 import { DiskLayoutScript } from './disk-layout-script';
 import type { RestoreWizardState } from './restore-state';
 import { servicesSummary } from './restore-text';

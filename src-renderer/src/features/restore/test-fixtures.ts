@@ -223,6 +223,9 @@ export function wizardApi(): FakeApi {
         snapshotLocation: null,
         passwordFile: null,
         retention: null,
+        sshKeyFile: null,
+        trustedHostKeys: [],
+        s3CredentialsFile: null,
       },
     }),
   );

@@ -1,4 +1,9 @@
 import type { FormEvent } from 'react';
+import {
+  locationKind,
+  locationKindLabels,
+  locationNotations,
+} from '../remote-repository/repository-location';
 import { describedBy, FieldFeedback, isInvalid } from './field-feedback';
 import type { Change } from './settings-store';
 
@@ -10,12 +15,16 @@ export interface RepositorySectionProps {
   onSave(): void;
 }
 
-/** Where sessions write: the current repository folder, and changing it (checked in the form, then by the helper). */
+/**
+ * Where sessions write: the current repository (a folder, an SFTP server or S3 storage), and changing it (checked
+ * in the form, then by the helper, whose refusal is shown at the field).
+ */
 export function RepositorySection({ repository, input, change, onInput, onSave }: RepositorySectionProps) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     onSave();
   };
+  const kind = repository === null ? null : locationKind(repository);
   return (
     <section className="card" aria-labelledby="settings-repository-title">
       <h3 id="settings-repository-title">Repository</h3>
@@ -29,13 +38,11 @@ export function RepositorySection({ repository, input, change, onInput, onSave }
         </div>
         <div className="fact">
           <dt>Kind</dt>
-          <dd>
-            Local folder <span className="muted">(SFTP and S3 repositories come in a later version)</span>
-          </dd>
+          <dd data-testid="repository-kind">{kind === null ? '—' : locationKindLabels[kind]}</dd>
         </div>
       </dl>
       <form className="form" onSubmit={submit} aria-label="Change the repository">
-        <label htmlFor="settings-repository-input">New repository folder</label>
+        <label htmlFor="settings-repository-input">New repository location</label>
         <div className="toolbar">
           <input
             id="settings-repository-input"
@@ -53,9 +60,20 @@ export function RepositorySection({ repository, input, change, onInput, onSave }
             {change.saving ? 'Saving…' : 'Use this repository'}
           </button>
         </div>
-        <p id="settings-repository-hint" className="muted small">
-          The full path of a folder on this machine, starting with /. The helper checks it before saving.
-        </p>
+        <div id="settings-repository-hint" className="muted small">
+          <p className="settings-hint-lead">In restic’s notation; the helper checks it before saving:</p>
+          <ul className="settings-notations">
+            {locationNotations.map(({ notation, example }) => (
+              <li key={example}>
+                {notation}: <span className="mono">{example}</span>
+              </li>
+            ))}
+          </ul>
+          <p className="settings-hint-lead">
+            No password or key belongs in the location: the SSH key file and the S3 access keys are set below
+            once the repository is remote.
+          </p>
+        </div>
         <FieldFeedback change={change} id="repository" />
       </form>
     </section>

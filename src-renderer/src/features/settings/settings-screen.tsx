@@ -1,12 +1,15 @@
 import { useEffect, useState } from 'react';
 import { useApi } from '../../api/api-context';
 import { useAppStore } from '../../store/store-context';
+import { locationKind } from '../remote-repository/repository-location';
 import { PasswordFileSection, PasswordSection } from './password-section';
 import { RepositorySection } from './repository-section';
 import { RetentionSection } from './retention-section';
+import { S3CredentialsFileSection, S3CredentialsSection } from './s3-section';
 import { SchedulesSummary } from './schedules-summary';
 import { createSettingsStore, type SettingsStoreApi, useSettings } from './settings-store';
 import { SettingsUnavailable } from './settings-unavailable';
+import { HostKeySection, SshKeySection } from './sftp-section';
 import './settings.css';
 
 export function SettingsScreen() {
@@ -57,7 +60,8 @@ function SettingsSections({ store }: { store: SettingsStoreApi }) {
   const state = useSettings(store, (s) => s);
   const mode = useAppStore((s) => s.app?.mode ?? null);
   if (settings.status !== 'ready') return null;
-  const { repository, passwordFile, retention } = settings.value;
+  const { repository, passwordFile, retention, sshKeyFile, s3CredentialsFile } = settings.value;
+  const kind = repository === null ? null : locationKind(repository);
   const actions = store.getState();
   return (
     <>
@@ -68,6 +72,39 @@ function SettingsSections({ store }: { store: SettingsStoreApi }) {
         onInput={actions.setRepositoryInput}
         onSave={() => void actions.saveRepository()}
       />
+      {kind === 'sftp' && (
+        <>
+          <SshKeySection
+            sshKeyFile={sshKeyFile}
+            input={state.sshKeyFileInput}
+            change={state.changes.sshKeyFile}
+            onInput={actions.setSshKeyFileInput}
+            onSave={() => void actions.saveSshKeyFile()}
+          />
+          <HostKeySection store={store.hostKey} />
+        </>
+      )}
+      {kind === 's3' && repository !== null && (
+        <>
+          <S3CredentialsSection
+            mode={mode}
+            repository={repository}
+            s3CredentialsFile={s3CredentialsFile}
+            status={state.passwordStatus}
+            change={state.changes.s3Credentials}
+            pending={state.s3Pending}
+            onRemember={(credentials) => void actions.rememberS3Credentials(credentials)}
+            onForget={() => void actions.forgetS3Credentials()}
+          />
+          <S3CredentialsFileSection
+            s3CredentialsFile={s3CredentialsFile}
+            input={state.s3CredentialsFileInput}
+            change={state.changes.s3CredentialsFile}
+            onInput={actions.setS3CredentialsFileInput}
+            onSave={() => void actions.saveS3CredentialsFile()}
+          />
+        </>
+      )}
       <PasswordSection
         mode={mode}
         repository={repository}

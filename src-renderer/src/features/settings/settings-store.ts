@@ -1,14 +1,26 @@
 /**
  * The Settings screen's state and requests: the helper's settings (`settings.get`/`settings.set`: repository,
- * password file, retention), the schedules for a read-only summary (`schedule.get`), and the remembered password
+ * password file, retention, and for remote repositories the SSH key file and the S3 credentials file), the
+ * schedules for a read-only summary (`schedule.get`), and the remembered password
  * (`repository.rememberPassword`/`forgetPassword`, kept by main, never by this page) with whether one is remembered
- * and where sessions get theirs (`repository.passwordStatus`, read again after every change that alters it). Each
- * change keeps its own refusal, shown next to the control that asked for it. One store per mounted screen;
- * components only read it.
+ * and where sessions get theirs (`repository.passwordStatus`, read again after every change that alters it). The
+ * S3 access keys (remote-settings-actions.ts) and the SFTP host key (`store.hostKey`, a store of its own, read
+ * whenever the repository is an SFTP one) live beside them. Each change keeps its own refusal, shown next to the
+ * control that asked for it. One store per mounted screen; components only read it.
  */
-import type { BackupManagerApi, ErrorCode, HelperSettings, PasswordStatus, ScheduleState } from '@contract';
+import type {
+  BackupManagerApi,
+  ErrorCode,
+  HelperSettings,
+  PasswordStatus,
+  RequestParams,
+  ScheduleState,
+} from '@contract';
 import { useStore } from 'zustand';
-import { createStore } from 'zustand/vanilla';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createHostKeyStore } from '../remote-repository/host-key-store';
+import { checkRepositoryLocation, locationKind } from '../remote-repository/repository-location';
+import { createRemoteSettingsActions, type RemoteSettingsActions } from './remote-settings-actions';
 import {
   checkPath,
   checkRetention,
@@ -40,7 +52,14 @@ export interface Change {
 
 export const idleChange: Change = { saving: false, problem: null, refusal: null, notice: null };
 
-export type ChangeId = 'repository' | 'passwordFile' | 'password' | 'retention';
+export type ChangeId =
+  | 'repository'
+  | 'passwordFile'
+  | 'password'
+  | 'retention'
+  | 'sshKeyFile'
+  | 's3CredentialsFile'
+  | 's3Credentials';
 
 export interface SettingsStoreState {
   settings: Loadable<HelperSettings>;
@@ -49,11 +68,15 @@ export interface SettingsStoreState {
   passwordStatus: Loadable<PasswordStatus>;
   repositoryInput: string;
   passwordFileInput: string;
+  sshKeyFileInput: string;
+  s3CredentialsFileInput: string;
   retentionForm: RetentionForm;
   keepEverything: boolean;
   retentionProblems: Partial<Record<RetentionKey, string>>;
   /** Which password request runs (one at a time). */
   passwordPending: 'remember' | 'forget' | null;
+  /** Which S3 access keys request runs (one at a time); the keys themselves are never kept here. */
+  s3Pending: 'remember' | 'forget' | null;
   changes: Record<ChangeId, Change>;
 }
 
@@ -70,9 +93,11 @@ export interface SettingsActions {
   setRetentionField(key: RetentionKey, value: string): void;
   setKeepEverything(keep: boolean): void;
   saveRetention(): Promise<boolean>;
+  /** Shows settings the helper answered to another request (trusting a host key). */
+  settingsChanged(settings: HelperSettings): void;
 }
 
-export type SettingsStore = SettingsStoreState & SettingsActions;
+export type SettingsStore = SettingsStoreState & SettingsActions & RemoteSettingsActions;
 
 export const initialSettingsState: SettingsStoreState = {
   settings: { status: 'loading' },
@@ -80,15 +105,41 @@ export const initialSettingsState: SettingsStoreState = {
   passwordStatus: { status: 'loading' },
   repositoryInput: '',
   passwordFileInput: '',
+  sshKeyFileInput: '',
+  s3CredentialsFileInput: '',
   retentionForm: emptyRetentionForm,
   keepEverything: true,
   retentionProblems: {},
   passwordPending: null,
-  changes: { repository: idleChange, passwordFile: idleChange, password: idleChange, retention: idleChange },
+  s3Pending: null,
+  changes: {
+    repository: idleChange,
+    passwordFile: idleChange,
+    password: idleChange,
+    retention: idleChange,
+    sshKeyFile: idleChange,
+    s3CredentialsFile: idleChange,
+    s3Credentials: idleChange,
+  },
 };
 
+/** What the store's actions share with remote-settings-actions.ts. */
+export interface SettingsKit {
+  api: BackupManagerApi;
+  set: StoreApi<SettingsStore>['setState'];
+  get: () => SettingsStore;
+  patchChange(id: ChangeId, patch: Partial<Change>): void;
+  saveSetting(
+    id: ChangeId,
+    patch: RequestParams<'settings.set'>,
+    notice: (settings: HelperSettings) => string,
+  ): Promise<HelperSettings | null>;
+  readPasswordStatus(): Promise<void>;
+  currentRepository(): string | null;
+}
+
 export function createSettingsStore(api: BackupManagerApi) {
-  return createStore<SettingsStore>()((set, get) => {
+  const store = createStore<SettingsStore>()((set, get) => {
     const patchChange = (id: ChangeId, patch: Partial<Change>) =>
       set((state) => ({ changes: { ...state.changes, [id]: { ...state.changes[id], ...patch } } }));
 
@@ -117,7 +168,7 @@ export function createSettingsStore(api: BackupManagerApi) {
     /** `settings.set` with one field; the refusal or the notice goes to that field's change. */
     const saveSetting = async (
       id: ChangeId,
-      patch: { repository?: string; passwordFile?: string; retention?: HelperSettings['retention'] },
+      patch: RequestParams<'settings.set'>,
       notice: (settings: HelperSettings) => string,
     ): Promise<HelperSettings | null> => {
       if (get().changes[id].saving) return null;
@@ -132,8 +183,26 @@ export function createSettingsStore(api: BackupManagerApi) {
       return result.value.settings;
     };
 
+    /** The host key panel follows the repository: read for an SFTP one, cleared for any other. */
+    const followRepository = (repository: string | null) => {
+      const hostKey = hostKeyStore.getState();
+      if (repository !== null && locationKind(repository) === 'sftp') void hostKey.look(repository);
+      else hostKey.reset();
+    };
+
+    const kit: SettingsKit = {
+      api,
+      set,
+      get,
+      patchChange,
+      saveSetting,
+      readPasswordStatus,
+      currentRepository,
+    };
+
     return {
       ...initialSettingsState,
+      ...createRemoteSettingsActions(kit),
 
       async load() {
         const [settings, schedules] = await Promise.all([
@@ -149,7 +218,14 @@ export function createSettingsStore(api: BackupManagerApi) {
             ? { status: 'ready', value: schedules.value.schedules }
             : { status: 'error', code: schedules.code, message: schedules.message },
         });
-        if (settings.ok) showRetention(settings.value.settings.retention);
+        if (settings.ok) {
+          showRetention(settings.value.settings.retention);
+          followRepository(settings.value.settings.repository);
+        }
+      },
+
+      settingsChanged(settings) {
+        set({ settings: { status: 'ready', value: settings } });
       },
 
       setRepositoryInput(value) {
@@ -158,18 +234,19 @@ export function createSettingsStore(api: BackupManagerApi) {
       },
 
       async saveRepository() {
-        const checked = checkPath(get().repositoryInput, '/srv/backup/repository');
+        const checked = checkRepositoryLocation(get().repositoryInput);
         if (!checked.ok) {
           patchChange('repository', { problem: checked.problem, refusal: null, notice: null });
           return false;
         }
         const saved = await saveSetting(
           'repository',
-          { repository: checked.path },
+          { repository: checked.location },
           (s) => `Sessions now write to ${s.repository}.`,
         );
         if (saved) {
           set({ repositoryInput: '' });
+          followRepository(saved.repository);
           await readPasswordStatus();
         }
         return saved !== null;
@@ -276,6 +353,11 @@ export function createSettingsStore(api: BackupManagerApi) {
       },
     };
   });
+  // Trusting a host key changes the helper's settings (its trusted keys): the screen shows the new ones.
+  const hostKeyStore = createHostKeyStore(api, {
+    onTrusted: (settings) => store.getState().settingsChanged(settings),
+  });
+  return Object.assign(store, { hostKey: hostKeyStore });
 }
 
 export type SettingsStoreApi = ReturnType<typeof createSettingsStore>;

@@ -64,6 +64,7 @@ describe('settings text', () => {
       scheduledSource: 'none' as const,
       passwordFile: null,
       keychain: { available: true, reason: null },
+      s3CredentialsRemembered: false,
     };
     expect(passwordStatusView(base)).toEqual({
       headline: 'A password is remembered for this repository (never shown).',

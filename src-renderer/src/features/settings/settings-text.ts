@@ -3,6 +3,7 @@
  * components so they stay presentational.
  */
 import type { ErrorCode, HelperSettings, PasswordStatus } from '@contract';
+import { remoteErrorHint } from '../remote-repository/remote-text';
 
 export type Retention = NonNullable<HelperSettings['retention']>;
 export type RetentionKey = keyof Retention;
@@ -102,11 +103,13 @@ export function refusalExplanation(code: ErrorCode | string): string {
     case 'INVALID_REQUEST':
       return 'The value was not in a form the app accepts; nothing was changed.';
     case 'SECRETS_UNAVAILABLE':
-      return 'This Backup Manager cannot remember passwords.';
+      return 'This Backup Manager cannot remember passwords or access keys.';
     case 'SECRETS_CORRUPT':
       return 'The file of remembered passwords is damaged or cannot be decrypted.';
-    default:
-      return 'Nothing was changed.';
+    default: {
+      const remote = remoteErrorHint(code);
+      return remote === null ? 'Nothing was changed.' : `${remote} Nothing was changed.`;
+    }
   }
 }
 
@@ -144,4 +147,37 @@ export function passwordStatusView(status: PasswordStatus): PasswordStatusView {
       : 'Scheduled sessions have no password: set a password file for them.';
   const tone = unusable || status.source === 'none' ? 'warn' : 'ok';
   return { headline, tone, sessions, scheduled };
+}
+
+export interface S3CredentialsStatusView {
+  headline: string;
+  tone: 'ok' | 'warn';
+  /** Where sessions started here get the access keys. */
+  sessions: string;
+  /** Where scheduled sessions get them. */
+  scheduled: string;
+}
+
+/** What the S3 section says about the access keys; like the password, it never has them to show. */
+export function s3CredentialsStatusView(
+  status: Pick<PasswordStatus, 's3CredentialsRemembered' | 'keychain'>,
+  s3CredentialsFile: string | null,
+): S3CredentialsStatusView {
+  const remembered = status.s3CredentialsRemembered;
+  const usable = remembered && status.keychain.available;
+  const headline = !remembered
+    ? 'No access keys remembered for this repository.'
+    : usable
+      ? 'Access keys are remembered for this repository (never shown).'
+      : `Access keys are remembered for this repository (never shown), but they cannot be used now: ${status.keychain.reason ?? 'the keychain is unavailable'}`;
+  const sessions = usable
+    ? 'Sessions you start here are handed the remembered access keys.'
+    : s3CredentialsFile !== null
+      ? `Sessions you start here use the helper's access keys file (${s3CredentialsFile}).`
+      : 'Sessions you start here have no access keys: remember them here or set an access keys file.';
+  const scheduled =
+    s3CredentialsFile !== null
+      ? "Scheduled sessions read the helper's access keys file."
+      : 'Scheduled sessions have no access keys: set an access keys file for them.';
+  return { headline, tone: usable || s3CredentialsFile !== null ? 'ok' : 'warn', sessions, scheduled };
 }

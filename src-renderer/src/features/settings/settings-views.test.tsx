@@ -46,7 +46,12 @@ describe('settings screen', () => {
       keepEverything: false,
     });
     expect(html).toMatch(/data-testid="current-repository"[^>]*>\/srv\/backup\/repo</);
-    expect(html).toContain('SFTP and S3 repositories come in a later version');
+    expect(html).toMatch(/data-testid="repository-kind"[^>]*>Local folder</);
+    expect(html).toContain('sftp:backup@nas.example.net:/srv/repository');
+    expect(html).toContain('s3:https://s3.example.net/bucket/prefix');
+    // A local repository has neither the SFTP nor the S3 sections.
+    expect(html).not.toContain('ssh-key-section');
+    expect(html).not.toContain('s3-section');
     expect(html).toMatch(/data-testid="current-password-file"[^>]*>\/etc\/backup-manager\/password</);
     expect(html).toContain('Keeps 7 daily, 4 weekly.');
     expect(html).toContain('not pruned');
@@ -116,6 +121,7 @@ describe('settings sections', () => {
       scheduledSource: 'password-file',
       passwordFile: '/etc/backup-manager/password',
       keychain: { available: true, reason: null },
+      s3CredentialsRemembered: false,
     });
     expect(remembered).toMatch(/data-testid="password-status" data-remembered="true" data-source="keychain"/);
     expect(remembered).toContain('A password is remembered for this repository (never shown).');
@@ -130,6 +136,7 @@ describe('settings sections', () => {
       scheduledSource: 'none',
       passwordFile: null,
       keychain: { available: true, reason: null },
+      s3CredentialsRemembered: false,
     });
     expect(none).toContain('No password remembered for this repository.');
     expect(none).toContain('edge-warn');

@@ -8,13 +8,18 @@ import type {
   RequestResult,
   Result,
   ScheduleState,
+  TrustedHostKey,
 } from '@contract';
+import { hostKeyState } from '../remote-repository/test-fixtures';
 
 export const sampleSettings: HelperSettings = {
   repository: '/srv/backup/repo',
   snapshotLocation: null,
   passwordFile: '/etc/backup-manager/password',
   retention: { keepDaily: 7, keepWeekly: 4 },
+  sshKeyFile: null,
+  trustedHostKeys: [],
+  s3CredentialsFile: null,
 };
 
 export const sampleSchedules: ScheduleState[] = [
@@ -56,9 +61,10 @@ export function fakeApi(handlers: Partial<Record<RequestChannel, Handler>>) {
 }
 
 /**
- * A helper and main that keep settings like the real ones: the helper refuses a password file it cannot trust;
- * main remembers passwords only with a keychain (`keychain: true`, the desktop app) and reports the status from
- * what it remembered.
+ * A helper and main that keep settings like the real ones: the helper refuses a password file it cannot trust and
+ * a malformed remote location; main remembers passwords and S3 access keys only with a keychain (`keychain: true`,
+ * the desktop app) and reports the status from what it remembered. The host key requests answer from
+ * `hostKey` (a fake SFTP server), when given.
  */
 export function settingsHelper(
   initial: HelperSettings = sampleSettings,
@@ -66,6 +72,7 @@ export function settingsHelper(
 ) {
   let settings = { ...initial };
   const remembered = new Set<string>();
+  const rememberedS3 = new Set<string>();
   const status = (): PasswordStatus => {
     const has = settings.repository !== null && remembered.has(settings.repository);
     const file = settings.passwordFile === null ? 'none' : 'password-file';
@@ -78,12 +85,19 @@ export function settingsHelper(
       keychain: options.keychain
         ? { available: true, reason: null }
         : { available: false, reason: 'console mode keeps no passwords' },
+      s3CredentialsRemembered: settings.repository !== null && rememberedS3.has(settings.repository),
     };
   };
   return fakeApi({
     'settings.get': () => ({ ok: true, value: { settings } }),
     'schedule.get': () => ({ ok: true, value: { schedules: sampleSchedules } }),
     'settings.set': ((patch: Partial<HelperSettings>) => {
+      if (patch.repository?.startsWith('sftp:') && !patch.repository.includes('@'))
+        return {
+          ok: false,
+          code: 'SETTINGS_INVALID',
+          message: `repository: ${patch.repository} names no user: write sftp:user@host:/path`,
+        };
       if (patch.passwordFile?.includes('0644'))
         return {
           ok: false,
@@ -111,5 +125,24 @@ export function settingsHelper(
       return { ok: true, value: { forgotten: true } };
     }) as Handler,
     'repository.passwordStatus': () => ({ ok: true, value: status() }),
+    'repository.rememberS3Credentials': ((params: { repository: string }) => {
+      if (!options.keychain)
+        return {
+          ok: false,
+          code: 'SECRETS_UNAVAILABLE',
+          message: 'This Backup Manager (console mode) does not keep S3 access keys.',
+        };
+      rememberedS3.add(params.repository);
+      return { ok: true, value: { remembered: true } };
+    }) as Handler,
+    'repository.forgetS3Credentials': ((params: { repository: string }) => {
+      rememberedS3.delete(params.repository);
+      return { ok: true, value: { forgotten: true } };
+    }) as Handler,
+    'repository.hostKey': () => ({ ok: true, value: hostKeyState() }),
+    'repository.trustHostKey': ((key: TrustedHostKey) => {
+      settings = { ...settings, trustedHostKeys: [key] };
+      return { ok: true, value: { settings } };
+    }) as Handler,
   });
 }
