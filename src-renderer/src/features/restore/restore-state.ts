@@ -59,6 +59,9 @@ export interface RestoreWizardState {
   repositoryInput: string;
   /** Held only while typed: cleared once the repository is open (the helper keeps the key, not this page). */
   passwordInput: string;
+  /** S3: access keys typed for this opening only (else the remembered ones); cleared as soon as they are sent. */
+  s3AccessKeyIdInput: string;
+  s3SecretInput: string;
   opening: boolean;
   openError: Failure | null;
   repository: RestoreRepositoryInfo | null;
@@ -135,6 +138,8 @@ export const initialWizardState: RestoreWizardState = {
   configuredRepository: null,
   repositoryInput: '',
   passwordInput: '',
+  s3AccessKeyIdInput: '',
+  s3SecretInput: '',
   opening: false,
   openError: null,
   repository: null,

@@ -1,12 +1,15 @@
 /**
  * The restore wizard's store: one per app (the wizard and a running restore survive leaving the screen and coming
- * back), made of the wizard's steps (here) and the job's actions (restore-job-actions.ts). Each answer is applied
+ * back), made of the wizard's steps (here), the repository step (repository-actions.ts, with the SFTP host key as
+ * `store.hostKey`) and the job's actions (restore-job-actions.ts). Each answer is applied
  * only if the choice it was asked for is still the current one, so a slow answer never overwrites a newer choice.
  * The components only read the state and call these actions.
  */
 import type { BackupManagerApi } from '@contract';
 import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createHostKeyStore } from '../remote-repository/host-key-store';
+import { createRepositoryActions, type RepositoryActions } from './repository-actions';
 import { canLeave, choicesFor, planIsCurrent, selectedSession } from './restore-choices';
 import { createJobActions, type RestoreJobActions } from './restore-job-actions';
 import {
@@ -18,19 +21,13 @@ import {
   type RestoreWizardState,
   type TargetKind,
 } from './restore-state';
-import { checkRepositoryPath, defaultTargetFolder, isJobEnded, type WizardStep } from './restore-text';
+import { defaultTargetFolder, isJobEnded, type WizardStep } from './restore-text';
 
 export interface RestoreWizardActions {
   /** Reads the configured repository (for the shortcut) and whether a restore is already running. */
   init(platform: string | null): Promise<void>;
   /** Subscribes to `restore.changed`; returns the unsubscribe function. */
   connect(): () => void;
-  setRepositoryInput(value: string): void;
-  setPasswordInput(value: string): void;
-  useConfiguredRepository(): void;
-  open(): Promise<boolean>;
-  /** Forgets the opened repository (its key leaves the helper) and starts the wizard again. */
-  closeRepository(): Promise<void>;
   reloadMachines(): Promise<void>;
   chooseMachine(hostname: string): Promise<void>;
   chooseSession(snapshotId: string): void;
@@ -55,7 +52,7 @@ export interface RestoreWizardActions {
   startOver(): void;
 }
 
-export type RestoreStore = RestoreWizardState & RestoreWizardActions & RestoreJobActions;
+export type RestoreStore = RestoreWizardState & RestoreWizardActions & RepositoryActions & RestoreJobActions;
 export type SetState = StoreApi<RestoreStore>['setState'];
 export type GetState = () => RestoreStore;
 
@@ -67,7 +64,9 @@ const stepBefore: Partial<Record<WizardStep, WizardStep>> = {
 };
 
 export function createRestoreStore(api: BackupManagerApi) {
-  return createStore<RestoreStore>()((set, get) => {
+  // Trusting the SFTP server's host key (after HOST_KEY_MISMATCH) opens the repository again.
+  const hostKey = createHostKeyStore(api, { onTrusted: () => void store.getState().open() });
+  const store = createStore<RestoreStore>()((set, get) => {
     const planStale = { plan: { status: 'idle' }, planKey: null } as const;
 
     const loadSessions = async (hostname: string) => {
@@ -89,6 +88,7 @@ export function createRestoreStore(api: BackupManagerApi) {
 
     return {
       ...initialWizardState,
+      ...createRepositoryActions(api, set, get, hostKey),
       ...createJobActions(api, set, get),
 
       async init(platform) {
@@ -109,56 +109,6 @@ export function createRestoreStore(api: BackupManagerApi) {
 
       connect() {
         return api.subscribe('restore.changed', ({ job }) => get().jobChanged(job));
-      },
-
-      setRepositoryInput(value) {
-        set({ repositoryInput: value, openError: null });
-      },
-
-      setPasswordInput(value) {
-        set({ passwordInput: value, openError: null });
-      },
-
-      useConfiguredRepository() {
-        const configured = get().configuredRepository;
-        if (configured !== null) set({ repositoryInput: configured, openError: null });
-      },
-
-      async open() {
-        if (get().opening) return false;
-        const path = checkRepositoryPath(get().repositoryInput);
-        if (!path.ok) {
-          set({ openError: { code: 'INVALID_PATH', message: path.problem } });
-          return false;
-        }
-        const password = get().passwordInput;
-        set({ opening: true, openError: null });
-        const result = await api.invoke('restore.open', {
-          repository: path.value,
-          ...(password === '' ? {} : { password }),
-        });
-        if (!result.ok) {
-          set({ opening: false, openError: failureOf(result) });
-          return false;
-        }
-        const previous = get().repository;
-        if (previous !== null) void api.invoke('restore.close', { handle: previous.handle });
-        set({
-          opening: false,
-          passwordInput: '',
-          repository: result.value,
-          ...emptySelection,
-          ...noJob,
-          step: 'session',
-        });
-        await get().reloadMachines();
-        return true;
-      },
-
-      async closeRepository() {
-        const repository = get().repository;
-        set({ repository: null, passwordInput: '', ...emptySelection, ...noJob, step: 'repository' });
-        if (repository !== null) await api.invoke('restore.close', { handle: repository.handle });
       },
 
       async reloadMachines() {
@@ -346,6 +296,7 @@ export function createRestoreStore(api: BackupManagerApi) {
       },
     };
   });
+  return Object.assign(store, { hostKey });
 }
 
 export type RestoreStoreApi = ReturnType<typeof createRestoreStore>;

@@ -59,7 +59,21 @@ describe('what the user types', () => {
   });
 
   it('a repository path must be absolute', () => {
-    expect(checkRepositoryPath('/media/usb/repo')).toEqual({ ok: true, value: '/media/usb/repo' });
+    expect(checkRepositoryPath('/media/usb/repo')).toEqual({
+      ok: true,
+      value: '/media/usb/repo',
+      kind: 'local',
+    });
+    expect(checkRepositoryPath(' sftp:backup@nas:/srv/repo ')).toEqual({
+      ok: true,
+      value: 'sftp:backup@nas:/srv/repo',
+      kind: 'sftp',
+    });
+    expect(checkRepositoryPath('s3:https://s3.example.net/bucket')).toMatchObject({ ok: true, kind: 's3' });
+    expect(checkRepositoryPath('ftp://nas/repo')).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining('is not a full path or a remote location'),
+    });
     expect(checkRepositoryPath('repo')).toMatchObject({ ok: false });
     expect(checkRepositoryPath(' ')).toMatchObject({ ok: false });
   });
@@ -148,6 +162,10 @@ it('words: machines, selections, errors, times, steps', () => {
   expect(openErrorHint('WRONG_PASSWORD')).toMatch(/password is not right/);
   expect(openErrorHint('REPO_NOT_FOUND')).toMatch(/no backup repository at this path/);
   expect(openErrorHint('INTERNAL')).toBeNull();
+  expect(openErrorHint('REPO_UNREACHABLE')).toMatch(/could not be reached/);
+  expect(openErrorHint('AUTH_FAILED')).toMatch(/refused the login/);
+  expect(openErrorHint('HOST_KEY_MISMATCH')).toMatch(/Compare it below/);
+  expect(openErrorHint('QUOTA_EXCEEDED')).toMatch(/quota/);
   expect(failureHint('RESTORE_HANDLE_UNKNOWN')).toMatch(/open it again/);
   expect(failureHint('NOT_AUTHORIZED')).toMatch(/administrator/);
   expect(failureHint('WRONG_PASSWORD')).toBe(openErrorHint('WRONG_PASSWORD'));

@@ -13,6 +13,8 @@ import type {
   RestorePlan,
 } from '@contract';
 import { positionState } from '../../components/stepper';
+import { remoteErrorHint } from '../remote-repository/remote-text';
+import { checkRepositoryLocation, type LocationKind } from '../remote-repository/repository-location';
 
 export type Tone = 'ok' | 'warn' | 'error' | 'neutral' | 'running';
 
@@ -250,12 +252,18 @@ export function checkTargetFolder(input: string): Checked<string> {
   return { ok: true, value: path };
 }
 
-export function checkRepositoryPath(input: string): Checked<string> {
-  const path = input.trim();
-  if (path === '') return { ok: false, problem: 'Type the path of the repository (a folder or a USB disk).' };
-  if (!isAbsolutePath(path))
-    return { ok: false, problem: 'Use an absolute path, such as /media/usb/backup or E:\\Backup.' };
-  return { ok: true, value: path };
+/** The location typed in step 1: a folder (or USB disk), an SFTP server or S3 storage, as the contract takes it. */
+export function checkRepositoryPath(
+  input: string,
+): { ok: true; value: string; kind: LocationKind } | { ok: false; problem: string } {
+  if (input.trim() === '')
+    return {
+      ok: false,
+      problem:
+        'Type the location of the repository: a folder or a USB disk (/media/usb/backup), sftp:user@host:/path or s3:https://host/bucket.',
+    };
+  const checked = checkRepositoryLocation(input);
+  return checked.ok ? { ok: true, value: checked.location, kind: checked.kind } : checked;
 }
 
 /**
@@ -290,8 +298,12 @@ export function openErrorHint(code: string): string | null {
       return 'The repository is damaged. Run a check of the repository before restoring from it.';
     case 'REPO_LOCKED':
       return 'Another program holds a lock on the repository. Wait for it to finish, then try again.';
+    case 'HOST_KEY_MISMATCH':
+      return 'The SFTP server’s host key is not one you trusted (never seen, or changed). Compare it below with the server’s own; once you trust it, the repository is opened again.';
+    case 'AUTH_FAILED':
+      return "The server refused the login. SFTP: the helper logs in with the SSH key file of Settings, which must be in the server's authorized_keys for that user. S3: check the access key ID and the secret (or the ones remembered in Settings), and that they may read this bucket.";
     default:
-      return null;
+      return remoteErrorHint(code);
   }
 }
 
