@@ -138,6 +138,9 @@ describe('the app service on the real helper', () => {
       passwordFile,
       snapshotLocation: null,
       retention: { keepLast: 3 },
+      sshKeyFile: null,
+      trustedHostKeys: [],
+      s3CredentialsFile: null,
     });
     expect((await ok('settings.get', {})).settings).toEqual(settings);
     const refused = await call('settings.set', { passwordFile: path.join(dir, 'missing-password') });

@@ -13,6 +13,7 @@ import type {
 import { EventBus } from '../ipc/event-bus';
 import { AppError, errorMessage } from '../ipc/request-dispatcher';
 import type { HelperAccess, HelperNotifications, HelperRequests } from './helper-requests';
+import { createHostKeyHandlers } from './host-key-requests';
 import { createPasswordHandlers } from './password-requests';
 import type { RepositorySecrets } from './repository-secrets';
 import { forwardRestoreEvents } from './restore-events';
@@ -127,6 +128,7 @@ export function createAppService(deps: AppServiceDeps): AppService {
     ...createPasswordHandlers(deps.secrets ?? null, access),
     ...createSystemStateHandlers(access),
     ...createSettingsHandlers(access),
+    ...createHostKeyHandlers(access),
     ...createRestoreHandlers({ ...access, secrets: deps.secrets ?? null }),
   };
 

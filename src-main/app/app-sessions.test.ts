@@ -66,7 +66,15 @@ type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A]
 /** A helper that answers from a table and records every request it was sent. */
 class FakeHelper implements HelperRequests {
   readonly sent: { method: string; params: unknown }[] = [];
-  settings: HelperSettings = { repository, snapshotLocation: null, passwordFile: null, retention: null };
+  settings: HelperSettings = {
+    repository,
+    snapshotLocation: null,
+    passwordFile: null,
+    retention: null,
+    sshKeyFile: null,
+    trustedHostKeys: [],
+    s3CredentialsFile: null,
+  };
   startFailure: HelperRequestError | null = null;
   listFailure: HelperRequestError | null = null;
   listed: HelperSessionSummary[] = [helperSession, { ...helperSession, id: '20261124-010203-abcdef' }];

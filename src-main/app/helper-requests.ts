@@ -57,6 +57,11 @@ const sharedCodes = [
   'SCHEDULE_INVALID',
   'INVALID_EXCLUDE',
   'PASSWORD_REQUIRED',
+  // Remote repositories: the engine's codes, known to the UI by the same names.
+  'REPO_UNREACHABLE',
+  'AUTH_FAILED',
+  'HOST_KEY_MISMATCH',
+  'QUOTA_EXCEEDED',
 ] as const satisfies readonly ErrorCode[];
 
 function isSharedCode(code: string): code is (typeof sharedCodes)[number] {

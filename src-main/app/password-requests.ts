@@ -9,10 +9,15 @@ import type { PasswordStatus, RequestHandlers } from '../ipc/contract';
 import { AppError } from '../ipc/request-dispatcher';
 import { askHelper, type HelperAccess } from './helper-requests';
 import { isSecretsError, type RepositorySecrets } from './repository-secrets';
+import { isS3Location, rememberS3Credentials, s3CredentialsEntry } from './s3-credential-secrets';
 
 export type PasswordHandlers = Pick<
   RequestHandlers,
-  'repository.rememberPassword' | 'repository.forgetPassword' | 'repository.passwordStatus'
+  | 'repository.rememberPassword'
+  | 'repository.forgetPassword'
+  | 'repository.passwordStatus'
+  | 'repository.rememberS3Credentials'
+  | 'repository.forgetS3Credentials'
 >;
 
 export const noSecretsReason =
@@ -41,6 +46,33 @@ export function createPasswordHandlers(
         throw asAppError(error);
       }
       return { remembered: true };
+    },
+    async 'repository.rememberS3Credentials'({ repository, credentials }) {
+      if (!isS3Location(repository))
+        throw new AppError(
+          'SETTINGS_INVALID',
+          `${repository} is not an S3 repository: it has no access keys`,
+        );
+      if (secrets === null) throw new AppError('SECRETS_UNAVAILABLE', noSecretsReason);
+      const availability = secrets.available();
+      if (!availability.ok) {
+        throw new AppError('SECRETS_UNAVAILABLE', `Cannot remember the access keys: ${availability.reason}`);
+      }
+      try {
+        await rememberS3Credentials(secrets, repository, credentials);
+      } catch (error) {
+        throw asAppError(error);
+      }
+      return { remembered: true };
+    },
+    async 'repository.forgetS3Credentials'({ repository }) {
+      if (secrets === null) return { forgotten: true };
+      try {
+        await secrets.forget(s3CredentialsEntry(repository));
+      } catch (error) {
+        throw asAppError(error);
+      }
+      return { forgotten: true };
     },
     async 'repository.forgetPassword'({ repository }) {
       // Nothing is ever remembered without a secrets store, so there is nothing to forget.
@@ -74,9 +106,12 @@ async function passwordStatus(
   const availability =
     secrets === null ? { ok: false as const, reason: noSecretsReason } : secrets.available();
   let remembered = false;
+  let s3CredentialsRemembered = false;
   if (repository !== null && secrets !== null) {
     try {
       remembered = await secrets.has(repository);
+      if (isS3Location(repository))
+        s3CredentialsRemembered = await secrets.has(s3CredentialsEntry(repository));
     } catch (error) {
       throw asAppError(error);
     }
@@ -93,5 +128,6 @@ async function passwordStatus(
     keychain: availability.ok
       ? { available: true, reason: null }
       : { available: false, reason: availability.reason },
+    s3CredentialsRemembered,
   };
 }

@@ -3,7 +3,7 @@
  * whether a password is remembered for the helper's repository and where sessions get theirs, without ever
  * returning — or decrypting — the password.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -48,6 +48,9 @@ function setup(
     snapshotLocation: null,
     passwordFile: null,
     retention: null,
+    sshKeyFile: null,
+    trustedHostKeys: [],
+    s3CredentialsFile: null,
     ...options.settings,
   };
   const asked: string[] = [];
@@ -75,6 +78,7 @@ describe('repository.passwordStatus', () => {
         scheduledSource: 'none',
         passwordFile: null,
         keychain: { available: true, reason: null },
+        s3CredentialsRemembered: false,
       },
     });
     expect(asked).toEqual([SettingsGetRequest.method]);
@@ -96,6 +100,7 @@ describe('repository.passwordStatus', () => {
         scheduledSource: 'password-file',
         passwordFile: '/etc/backup-manager/password',
         keychain: { available: true, reason: null },
+        s3CredentialsRemembered: false,
       },
     });
     expect(JSON.stringify(result)).not.toContain(password);
@@ -130,6 +135,7 @@ describe('repository.passwordStatus', () => {
         scheduledSource: 'password-file',
         passwordFile: '/etc/backup-manager/password',
         keychain: { available: false, reason: 'the login keyring is locked' },
+        s3CredentialsRemembered: false,
       },
     });
   });
@@ -157,6 +163,33 @@ describe('repository.passwordStatus', () => {
     expect(await dispatcher.dispatch('repository.passwordStatus', {})).toMatchObject({
       value: { remembered: false, source: 'none' },
     });
+  });
+
+  it('remembers S3 keys for an S3 repository encrypted, says so without returning them, and forgets them', async () => {
+    const s3 = 's3:https://s3.example/bucket/prefix';
+    const { dispatcher, secrets } = setup({ settings: { repository: s3 } });
+    const credentials = { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG' };
+    expect(
+      await dispatcher.dispatch('repository.rememberS3Credentials', { repository: s3, credentials }),
+    ).toEqual({ ok: true, value: { remembered: true } });
+    // Encrypted at rest: the file holds neither key in the clear.
+    const stored = await readFile(file, 'utf8');
+    expect(stored).not.toContain(credentials.secretAccessKey);
+    expect(stored).not.toContain(credentials.accessKeyId);
+    const status = await dispatcher.dispatch('repository.passwordStatus', {});
+    expect(status).toMatchObject({ ok: true, value: { s3CredentialsRemembered: true, remembered: false } });
+    expect(JSON.stringify(status)).not.toContain(credentials.secretAccessKey);
+    expect(decrypted).toBe(0);
+    // Not the password of the repository: the two are separate entries.
+    expect(await secrets?.get(s3)).toBeNull();
+    await dispatcher.dispatch('repository.forgetS3Credentials', { repository: s3 });
+    expect(await dispatcher.dispatch('repository.passwordStatus', {})).toMatchObject({
+      value: { s3CredentialsRemembered: false },
+    });
+    // Keys for a repository that is not S3 are refused rather than kept where nothing would use them.
+    expect(
+      await dispatcher.dispatch('repository.rememberS3Credentials', { repository, credentials }),
+    ).toMatchObject({ ok: false, code: 'SETTINGS_INVALID' });
   });
 
   it('answers SECRETS_CORRUPT for a damaged file and HELPER_UNAVAILABLE without a helper', async () => {

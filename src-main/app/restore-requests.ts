@@ -44,6 +44,7 @@ import {
   toContractSessionEntry,
   toContractTestSchedule,
 } from './restore-mapping';
+import { isS3Location, rememberedS3Credentials } from './s3-credential-secrets';
 
 export type RestoreHandlers = Pick<
   RequestHandlers,
@@ -93,6 +94,11 @@ const restoreCodes = [
   'BOOT_REPAIR_UNAVAILABLE',
   'NO_SESSION',
   'REPOSITORY_UNSET',
+  // Remote repositories: the engine's codes, the same words on both sides.
+  'REPO_UNREACHABLE',
+  'AUTH_FAILED',
+  'HOST_KEY_MISMATCH',
+  'QUOTA_EXCEEDED',
 ] as const satisfies readonly ErrorCode[];
 
 /** The engine's names for conditions the wizard knows by another name. */
@@ -172,14 +178,25 @@ export function createRestoreHandlers(deps: RestoreRequestDeps): RestoreHandlers
     return password;
   };
 
+  /** An S3 repository's remembered keys (null: none, or not S3; the helper then uses its credentials file). */
+  const rememberedKeys = async (repository: string) => {
+    if (!isS3Location(repository) || deps.secrets === null) return null;
+    try {
+      return await rememberedS3Credentials(deps.secrets, repository);
+    } catch (error) {
+      throw asAppError(error);
+    }
+  };
+
   return {
-    async 'restore.open'({ repository, password }) {
+    async 'restore.open'({ repository, password, s3Credentials }) {
       const secret = password ?? (await rememberedPassword(repository));
+      const keys = s3Credentials ?? (await rememberedKeys(repository));
       const info = await ask(
         // The helper's message names the repository itself.
         'open the repository',
         RestoreOpenRequest.type,
-        { repository, password: secret },
+        { repository, password: secret, ...(keys === null ? {} : { s3Credentials: keys }) },
         'REPO_NOT_FOUND',
       );
       return toContractRepositoryInfo(info);

@@ -18,6 +18,7 @@ import { AppError } from '../ipc/request-dispatcher';
 import { askHelper, type HelperRequests, helperUnavailable } from './helper-requests';
 import { asAppError, noSecretsReason } from './password-requests';
 import { isSecretsError, type RepositorySecrets } from './repository-secrets';
+import { isS3Location, rememberedS3Credentials } from './s3-credential-secrets';
 import { toContractDetail, toContractLogEntry, toContractSummary } from './session-summary';
 
 export type SessionHandlers = Pick<
@@ -66,6 +67,18 @@ export function createSessionHandlers(deps: SessionRequestDeps): SessionHandlers
     }
   };
 
+  /** The S3 keys remembered for an S3 repository; null otherwise, or when the keyring cannot decrypt them now. */
+  const rememberedKeys = async (repository: string | null) => {
+    if (!isS3Location(repository) || deps.secrets === null) return null;
+    try {
+      return await rememberedS3Credentials(deps.secrets, repository);
+    } catch (error) {
+      // As with the password: the helper may have its own credentials file, and says so if not (AUTH_FAILED).
+      if (isSecretsError(error, 'SECRETS_UNAVAILABLE')) return null;
+      throw asAppError(error);
+    }
+  };
+
   return {
     async 'sessions.start'({ source, paths, excludes }) {
       const what = 'start the backup';
@@ -82,6 +95,7 @@ export function createSessionHandlers(deps: SessionRequestDeps): SessionHandlers
         );
       }
       const found = await remembered(repository);
+      const s3Credentials = await rememberedKeys(repository);
       try {
         const result = await helper.request(SessionStartRequest.type, {
           source,
@@ -90,6 +104,8 @@ export function createSessionHandlers(deps: SessionRequestDeps): SessionHandlers
           // The repository is pinned with the password, so a settings change in between cannot hand this
           // repository's password to a session on another one.
           ...(found.password === null || repository === null ? {} : { repository, password: found.password }),
+          // The same for an S3 repository's keys: they go with the repository they were remembered for.
+          ...(s3Credentials === null || repository === null ? {} : { repository, s3Credentials }),
         });
         return { session: toContractSummary(result.session), created: result.created };
       } catch (error) {

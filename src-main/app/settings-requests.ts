@@ -53,7 +53,7 @@ export function createSettingsHandlers(access: HelperAccess): SettingsHandlers {
   };
 }
 
-function toContractSettings(settings: HelperSideSettings): HelperSettings {
+export function toContractSettings(settings: HelperSideSettings): HelperSettings {
   const { retention } = settings;
   return {
     repository: settings.repository,
@@ -61,6 +61,13 @@ function toContractSettings(settings: HelperSideSettings): HelperSettings {
     passwordFile: settings.passwordFile,
     // The helper's retention schema is strict with the same four optional counts as the contract's.
     retention: retention === null ? null : { ...retention },
+    sshKeyFile: settings.sshKeyFile,
+    trustedHostKeys: settings.trustedHostKeys.map(({ host, port, fingerprint }) => ({
+      host,
+      port,
+      fingerprint,
+    })),
+    s3CredentialsFile: settings.s3CredentialsFile,
   };
 }
 

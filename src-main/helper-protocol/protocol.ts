@@ -11,15 +11,18 @@ import {
   type HelperSettings,
   helperSettingsSchema,
   logLevelSchema,
+  repositoryLocationText,
   type ScheduleState,
   type SessionDetail,
   type SessionLogEntry,
   type SessionProgress,
   type SessionSummary,
+  s3CredentialsSchema,
   scheduleSpecSchema,
   sessionIdSchema,
   sessionSourceSchema,
   sessionStatusSchema,
+  trustedHostKeySchema,
 } from './session-model';
 import type {
   DiagnosticReportResult,
@@ -69,6 +72,8 @@ const absolutePath = z
     message: 'must be an absolute path',
   });
 
+export type { S3CredentialsParams } from './session-model';
+
 export const initializeParamsSchema = z
   .object({ protocolVersion: z.number().int(), client: z.string().min(1).max(200) })
   .strict();
@@ -96,10 +101,12 @@ export const sessionStartParamsSchema = z
     paths: z.array(absolutePath).max(10_000).optional(),
     /** Files source: patterns of entries to leave out. */
     excludes: excludePatternsSchema.optional(),
-    /** Overrides the repository of the settings for this session. */
-    repository: absolutePath.optional(),
+    /** Overrides the repository of the settings for this session (restic's notation). */
+    repository: repositoryLocationText.optional(),
     /** Handed over per session (Electron decrypts it with safeStorage); kept in the helper's memory only. */
     password: z.string().min(1).max(4096).optional(),
+    /** An S3 repository's access keys, handed over like the password and kept in memory for this session only. */
+    s3Credentials: s3CredentialsSchema.optional(),
   })
   .strict();
 export interface SessionStartResult {
@@ -222,11 +229,42 @@ export namespace SettingsGetRequest {
   );
 }
 
-export const settingsSetParamsSchema = helperSettingsSchema.partial().strict();
+// Trusted host keys change only through repository/trustHostKey, which checks the server presents that key.
+export const settingsSetParamsSchema = helperSettingsSchema
+  .omit({ trustedHostKeys: true })
+  .partial()
+  .strict();
 /** Changes some settings; the others keep their values. Paths are validated before anything is saved. */
 export namespace SettingsSetRequest {
   export const method = 'settings/set' as const;
   export const params = settingsSetParamsSchema;
+  export const type = new RequestType<z.infer<typeof params>, { settings: HelperSettings }, HelperErrorData>(
+    method,
+  );
+}
+
+/**
+ * What an SFTP server's host key is and whether it is trusted (`trusted` by the user, in the helper's
+ * `known-host`s, `unknown`, or `changed` from the one trusted). The connection stops after the key exchange.
+ */
+export interface HostKeyState {
+  host: string;
+  port: number;
+  algorithm: string;
+  fingerprint: string;
+  status: 'trusted' | 'known-host' | 'unknown' | 'changed';
+  trustedFingerprint: string | null;
+}
+export namespace RepositoryHostKeyRequest {
+  export const method = 'repository/hostKey' as const;
+  export const params = z.object({ repository: repositoryLocationText.optional() }).strict();
+  export const type = new RequestType<z.infer<typeof params>, HostKeyState, HelperErrorData>(method);
+}
+
+/** Trusts a host key for a server, after checking the server presents it now (HOST_KEY_MISMATCH otherwise). */
+export namespace RepositoryTrustHostKeyRequest {
+  export const method = 'repository/trustHostKey' as const;
+  export const params = trustedHostKeySchema;
   export const type = new RequestType<z.infer<typeof params>, { settings: HelperSettings }, HelperErrorData>(
     method,
   );
@@ -311,6 +349,8 @@ export const helperRequests = [
   ScheduleSetRequest,
   SettingsGetRequest,
   SettingsSetRequest,
+  RepositoryHostKeyRequest,
+  RepositoryTrustHostKeyRequest,
   SystemStateComponentsRequest,
   SystemStatePreflightRequest,
   SnapshotLocationGetRequest,

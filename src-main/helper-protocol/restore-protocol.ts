@@ -15,7 +15,12 @@ import type {
   RestoreRepositoryInfo,
   RestoreSessionEntry,
 } from './restore-model';
-import { type ScheduleSpec, scheduleSpecSchema } from './session-model';
+import {
+  repositoryLocationText,
+  type ScheduleSpec,
+  s3CredentialsSchema,
+  scheduleSpecSchema,
+} from './session-model';
 
 const absolutePath = z
   .string()
@@ -34,9 +39,11 @@ export const restoreTargetSchema = z.discriminatedUnion('kind', [
 
 export const restoreOpenParamsSchema = z
   .object({
-    /** A local folder or USB disk now (absolute path). */
-    repository: absolutePath,
+    /** A local folder or USB disk (absolute path), or a remote location in restic's notation (sftp:, s3:). */
+    repository: repositoryLocationText,
     password: z.string().min(1).max(4096),
+    /** An S3 repository: the access keys (else the helper's S3 credentials file or environment). */
+    s3Credentials: s3CredentialsSchema.optional(),
   })
   .strict();
 /** Opens a repository with its password (WRONG_PASSWORD, REPO_NOT_FOUND, CORRUPT); works on a machine that never backed up. */

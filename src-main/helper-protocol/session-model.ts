@@ -255,14 +255,46 @@ export const retentionSchema = z
 export type Retention = z.infer<typeof retentionSchema>;
 
 /** The helper's own settings (in its state directory; never a password). */
+/** A repository location in restic's notation; parsed and checked by the helper (repository-url.ts). */
+export const repositoryLocationText = z.string().min(1).max(4096);
+
+/** S3 access keys; they cross the socket only from the app that remembered them, and are never written. */
+export const s3CredentialsSchema = z
+  .object({
+    accessKeyId: z.string().min(1).max(256),
+    secretAccessKey: z.string().min(1).max(1024),
+    sessionToken: z.string().min(1).max(8192).optional(),
+  })
+  .strict();
+export type S3CredentialsParams = z.infer<typeof s3CredentialsSchema>;
+
+/** An SSH host key the user compared with the server's and trusted (repository/trustHostKey). */
+export const trustedHostKeySchema = z
+  .object({
+    host: z.string().min(1).max(255),
+    port: z.number().int().min(1).max(65535),
+    fingerprint: z
+      .string()
+      .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a SHA256 fingerprint (SHA256:…, 43 characters)'),
+  })
+  .strict();
+export type TrustedHostKey = z.infer<typeof trustedHostKeySchema>;
+
 export const helperSettingsSchema = z
   .object({
+    /** In restic's notation: a local path, sftp:… or s3:… (engine/backend/repository-url.ts); no credentials. */
     repository: z.string().min(1).nullable(),
     /** null: the default location (the system drive). */
     snapshotLocation: z.string().min(1).nullable(),
     /** A root-owned file with mode 0600 holding the repository password, for scheduled and restarted sessions. */
     passwordFile: z.string().min(1).nullable(),
     retention: retentionSchema.nullable(),
+    /** SFTP: the private key the helper logs in with; a root-owned file of mode 0600 without a passphrase. */
+    sshKeyFile: z.string().min(1).nullable(),
+    /** SFTP: host keys the user trusted, one per server (host and port); known_hosts is read as well. */
+    trustedHostKeys: z.array(trustedHostKeySchema).max(1000),
+    /** S3: a root-owned file of mode 0600 with AWS_ACCESS_KEY_ID= and AWS_SECRET_ACCESS_KEY= lines. */
+    s3CredentialsFile: z.string().min(1).nullable(),
   })
   .strict();
 export type HelperSettings = z.infer<typeof helperSettingsSchema>;

@@ -20,6 +20,7 @@ import { SystemStateService } from '../system-state/system-state-service';
 import { currentBootId } from './boot-id';
 import type { HelperArgs } from './helper-args';
 import { createProtocolHandlers } from './protocol-handlers';
+import { RepositoryBackends } from './repository/repository-backends';
 import { RestoreJobRunner } from './restore/restore-job-runner';
 import { RestoreJobs, type RestoreJobsDeps } from './restore/restore-jobs';
 import { RestoreRepositories } from './restore/restore-repositories';
@@ -91,6 +92,7 @@ export async function startHelper(
   });
   let server: HelperServer | null = null;
   const passwords = new PasswordSource({ settings: () => settings.read(), env, testMode: args.testMode });
+  const backends = new RepositoryBackends({ settings: () => settings.read(), env, testMode: args.testMode });
   const runner = new SessionRunner({
     journal,
     systemState,
@@ -103,6 +105,7 @@ export async function startHelper(
     runner: commands,
     settings: () => settings.read(),
     passwords,
+    backends,
     restartPolicy: defaultRestartPolicy({ scale: args.restartDelayScale }),
     notify: {
       changed: (session) => server?.broadcast(SessionChangedNotification.type, { session }),
@@ -130,6 +133,7 @@ export async function startHelper(
     here: () => systemState.manifest(),
     settings: () => settings.read(),
     password: () => passwords.resolve('restore-test'),
+    backends,
   });
 
   const recovery = await runner.recover(await currentBootId());
@@ -141,6 +145,7 @@ export async function startHelper(
       journal,
       scheduler,
       settings,
+      backends,
       systemState,
       restore: restore.handlers,
     }),
@@ -206,6 +211,7 @@ function composeRestore(
     here: RestoreHandlerDeps['here'];
     settings: TestRestoreDeps['settings'];
     password: TestRestoreDeps['password'];
+    backends: RepositoryBackends;
   },
 ): { handlers: RestoreHandlerDeps; jobs: RestoreJobs; testRestores: RestoreTestScheduler } {
   const { log } = options;
@@ -215,7 +221,9 @@ function composeRestore(
     testMode: args.testMode,
     ownUid: process.getuid?.() ?? 0,
   });
-  const repositories = new RestoreRepositories();
+  const repositories = new RestoreRepositories({
+    openBackend: (location, handedOver) => options.backends.open(location, handedOver),
+  });
   const jobs = new RestoreJobs({
     stateDir: args.stateDir,
     notify: options.notify,

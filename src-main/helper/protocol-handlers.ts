@@ -5,6 +5,8 @@
  */
 import type { CancellationToken } from 'vscode-jsonrpc';
 import type { HelperSettings, SessionSummary } from '../helper-protocol/session-model';
+import type { RepositoryBackends } from './repository/repository-backends';
+import { createRepositoryHandlers } from './repository/repository-handlers';
 import { createRestoreHandlers, type RestoreHandlerDeps } from './restore-handlers';
 import type { Scheduler } from './schedules/scheduler';
 import type { HelperHandlers } from './server/handler-map';
@@ -19,7 +21,10 @@ export interface ProtocolHandlerDeps {
   settings: {
     read(): Promise<HelperSettings>;
     update(patch: Partial<HelperSettings>): Promise<HelperSettings>;
+    updateFrom(change: (current: HelperSettings) => Partial<HelperSettings>): Promise<HelperSettings>;
   };
+  /** Opens repositories from their locations; answers host key questions (repository-handlers.ts). */
+  backends: RepositoryBackends;
   /** Reads and writes its snapshot location through `settings` (settings/system-state-settings-view.ts). */
   systemState: SystemStateHandlerDeps['systemState'];
   /** Repository handles, restore jobs, rollback and test restores (restore-handlers.ts). */
@@ -49,6 +54,7 @@ export function createProtocolHandlers(deps: ProtocolHandlerDeps): HelperHandler
         excludes: params.excludes,
         repository: params.repository,
         password: params.password,
+        s3Credentials: params.s3Credentials,
         trigger: 'manual',
       }),
     'session/list': async (params) => ({ sessions: journal.listSessions(params) }),
@@ -77,6 +83,7 @@ export function createProtocolHandlers(deps: ProtocolHandlerDeps): HelperHandler
     'settings/set': async (patch) => ({ settings: await settings.update(patch) }),
     ...createSystemStateHandlers({ systemState, settings }),
     ...createRestoreHandlers(restore),
+    ...createRepositoryHandlers({ settings, backends: deps.backends }),
   };
 }
 

@@ -45,7 +45,8 @@ export function createRestoreHandlers(deps: RestoreHandlerDeps): Pick<HelperHand
   const { repositories, jobs } = deps;
   const repositoryOf = (handle: string) => repositories.get(handle).repository;
   return {
-    'restore/open': ({ repository, password }) => repositories.open(repository, password),
+    'restore/open': ({ repository, password, s3Credentials }) =>
+      repositories.open(repository, password, s3Credentials ? { s3Credentials } : {}),
     'restore/close': async ({ handle }) => ({ closed: repositories.close(handle) }),
     'restore/machines': async ({ handle }) => ({
       machines: await listMachines(repositoryOf(handle), deps.hostname()),

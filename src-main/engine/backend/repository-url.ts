@@ -78,6 +78,9 @@ function parseS3(text: string): RepositoryLocation {
   } catch {
     throw invalid(text, 'not a valid S3 location (s3:https://host/bucket/prefix)');
   }
+  // Settings files and logs show the location: access keys must come from the environment or the keychain.
+  if (url.username !== '' || url.password !== '')
+    throw invalid(text.replace(/\/\/[^/@]*@/, '//…@'), 'access keys do not belong in the location');
   const [bucket, ...prefix] = url.pathname.split('/').filter((part) => part !== '');
   if (bucket === undefined) throw invalid(text, 'no bucket');
   return { kind: 's3', endpoint: `${url.protocol}//${url.host}`, bucket, prefix: prefix.join('/') };

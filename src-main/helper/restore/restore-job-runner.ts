@@ -63,7 +63,7 @@ export class RestoreJobRunner {
   constructor(private readonly deps: RestoreRunnerDeps) {}
 
   /** The rules a target is checked against, for a restore from the repository at `repositoryPath`. */
-  targetRules(repositoryPath: string): TargetRules {
+  targetRules(repositoryPath: string | null): TargetRules {
     return {
       systemRoot: this.deps.systemRoot,
       stateDir: this.deps.stateDir,
@@ -111,7 +111,7 @@ export class RestoreJobRunner {
     const opened = this.deps.repositories.get(params.handle);
     const inputs = await readRestoreInputs(opened.repository, params.snapshotId);
     const includePaths = includePathsFor(inputs, params.components);
-    const target = await resolveTarget(params.target, this.targetRules(opened.path), {
+    const target = await resolveTarget(params.target, this.targetRules(opened.localPath), {
       includePaths,
       sessionOs: osFamilyOf(inputs),
       create,

@@ -7,6 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeTempDir, removeTempDir } from '../../engine/testing/restic-cli';
+import { testRepositoryBackends } from '../repository/testing/test-backends';
 import { rollbackTag } from './restore-catalog';
 import { RestoreRepositories } from './restore-repositories';
 import {
@@ -37,8 +38,14 @@ beforeAll(async () => {
 afterAll(() => removeTempDir(work));
 
 let opened: RestoreRepositories[] = [];
-function repositories(options?: ConstructorParameters<typeof RestoreRepositories>[0]): RestoreRepositories {
-  const created = new RestoreRepositories(options);
+const backends = testRepositoryBackends();
+function repositories(
+  options: Omit<ConstructorParameters<typeof RestoreRepositories>[0], 'openBackend'> = {},
+): RestoreRepositories {
+  const created = new RestoreRepositories({
+    openBackend: (location, handedOver) => backends.open(location, handedOver),
+    ...options,
+  });
   opened.push(created);
   return created;
 }

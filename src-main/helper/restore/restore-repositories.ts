@@ -8,8 +8,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { LocalBackend } from '../../engine/backend/local-backend';
+import type { Backend } from '../../engine/backend/backend';
+import { parseRepositoryLocation } from '../../engine/backend/repository-url';
 import { Repository } from '../../engine/repository/repository';
+import type { S3CredentialsParams } from '../../helper-protocol/protocol';
 import type { RestoreRepositoryInfo } from '../../helper-protocol/restore-model';
 import { isSystemStateSnapshot } from './restore-catalog';
 import { RestoreError } from './restore-error';
@@ -18,13 +20,22 @@ export const restoreHandleIdleMs = 30 * 60 * 1000;
 
 export interface OpenedRepository {
   handle: string;
-  /** The repository's absolute local path, as opened. */
+  /** The repository's location as opened: an absolute local path, or a remote location in restic's notation. */
   path: string;
+  /** The local folder of a local repository (restores must not write into it); null for a remote one. */
+  localPath: string | null;
   /** Opened with the password, index loaded. */
   repository: Repository;
 }
 
+/** Makes the backend of a location (the helper's RepositoryBackends: settings' keys and trusted host keys). */
+export type OpenBackend = (
+  location: string,
+  handedOver: { s3Credentials?: S3CredentialsParams },
+) => Promise<Backend>;
+
 export interface RestoreRepositoriesOptions {
+  openBackend: OpenBackend;
   /** Milliseconds since some epoch (default Date.now); tests move it. */
   clock?: () => number;
   /** Idle time after which a handle expires (default 30 minutes). */
@@ -47,25 +58,35 @@ export class RestoreRepositories {
   private readonly sweepIntervalMs: number;
   private sweeper: NodeJS.Timeout | null = null;
 
-  constructor(options: RestoreRepositoriesOptions = {}) {
+  private readonly openBackend: OpenBackend;
+
+  constructor(options: RestoreRepositoriesOptions) {
+    this.openBackend = options.openBackend;
     this.clock = options.clock ?? Date.now;
     this.idleMs = options.idleMs ?? restoreHandleIdleMs;
     this.sweepIntervalMs = options.sweepIntervalMs ?? Math.max(1000, Math.floor(this.idleMs / 10));
   }
 
   /**
-   * Opens the repository at the local path `repository` with `password` and loads its index. The engine's errors
-   * come through with their codes: WRONG_PASSWORD, NOT_A_REPOSITORY (no repository there), CORRUPT (a damaged
-   * config or key file), IO_ERROR.
+   * Opens the repository at `repository` (an absolute local path, or sftp:/s3: in restic's notation) with
+   * `password` and loads its index. The engine's errors come through with their codes: WRONG_PASSWORD,
+   * NOT_A_REPOSITORY (no repository there), CORRUPT (a damaged config or key file), IO_ERROR, and for remote ones
+   * REPO_UNREACHABLE, AUTH_FAILED, HOST_KEY_MISMATCH.
    */
-  async open(repository: string, password: string): Promise<RestoreRepositoryInfo> {
-    if (!path.isAbsolute(repository))
+  async open(
+    repository: string,
+    password: string,
+    handedOver: { s3Credentials?: S3CredentialsParams } = {},
+  ): Promise<RestoreRepositoryInfo> {
+    const parsed = parseRepositoryLocation(repository);
+    if (parsed.kind === 'local' && !path.isAbsolute(parsed.path))
       throw new RestoreError(
         'INVALID_PARAMS',
-        `the repository must be an absolute local path (remote repositories are not supported yet), got ${JSON.stringify(repository)}`,
+        `the repository must be an absolute local path or a remote location (sftp:…, s3:…), got ${JSON.stringify(repository)}`,
       );
-    const location = path.resolve(repository);
-    const backend = new LocalBackend(location);
+    const localPath = parsed.kind === 'local' ? path.resolve(parsed.path) : null;
+    const location = localPath ?? repository;
+    const backend = await this.openBackend(location, handedOver);
     let opened: Repository;
     let systemStateSessions = 0;
     try {
@@ -79,7 +100,13 @@ export class RestoreRepositories {
     }
     this.sweepExpired();
     const handle = randomBytes(16).toString('hex');
-    this.entries.set(handle, { handle, path: location, repository: opened, lastUsed: this.clock() });
+    this.entries.set(handle, {
+      handle,
+      path: location,
+      localPath,
+      repository: opened,
+      lastUsed: this.clock(),
+    });
     this.startSweeper();
     return {
       handle,
@@ -99,7 +126,12 @@ export class RestoreRepositories {
         'this repository is not open (it was closed, the helper restarted, or it was not used for 30 minutes): open it again with its password',
       );
     entry.lastUsed = this.clock();
-    return { handle: entry.handle, path: entry.path, repository: entry.repository };
+    return {
+      handle: entry.handle,
+      path: entry.path,
+      localPath: entry.localPath,
+      repository: entry.repository,
+    };
   }
 
   /** Forgets the handle (and with it the key); false when it was not open. */

@@ -17,8 +17,8 @@ export interface TargetRules {
   /** Where "this system" is (`/` unless a test-mode helper was given --system-root). */
   systemRoot: string;
   stateDir: string;
-  /** The repository being restored from (a local path). */
-  repositoryPath: string;
+  /** The repository being restored from, when it is a local path (null: remote, nothing local to guard). */
+  repositoryPath: string | null;
   /** This machine's hostname (os.hostname()). */
   hostname: string;
   /** The OS family of this machine. */
@@ -77,8 +77,8 @@ export async function resolveTarget(
       'INVALID_TARGET',
       `${target.path} is inside the helper's state directory (${rules.stateDir}); choose another folder`,
     );
-  const repository = await realpathOfPath(rules.repositoryPath);
-  if (isInsideOrSame(folder, repository))
+  const repository = rules.repositoryPath === null ? null : await realpathOfPath(rules.repositoryPath);
+  if (repository !== null && isInsideOrSame(folder, repository))
     throw new RestoreError(
       'INVALID_TARGET',
       `${target.path} is inside the repository being restored from (${rules.repositoryPath}); choose another folder`,
@@ -109,10 +109,12 @@ async function refuseOverlaps(
   rules: TargetRules,
   includePaths: readonly string[],
 ): Promise<void> {
-  const protectedPaths = [
-    { what: "the helper's state directory", at: await realpathOfPath(rules.stateDir) },
-    { what: 'the repository being restored from', at: await realpathOfPath(rules.repositoryPath) },
-  ];
+  const protectedPaths = [{ what: "the helper's state directory", at: await realpathOfPath(rules.stateDir) }];
+  if (rules.repositoryPath !== null)
+    protectedPaths.push({
+      what: 'the repository being restored from',
+      at: await realpathOfPath(rules.repositoryPath),
+    });
   for (const include of includePaths) {
     const lands = path.join(root, include);
     for (const guarded of protectedPaths)

@@ -116,7 +116,15 @@ export function fakeHandlers(): { handlers: HelperHandlers; calls: FakeHandlerCa
       ],
     }),
     'settings/get': async () => ({
-      settings: { repository: null, snapshotLocation: null, passwordFile: null, retention: null },
+      settings: {
+        repository: null,
+        snapshotLocation: null,
+        passwordFile: null,
+        retention: null,
+        sshKeyFile: null,
+        trustedHostKeys: [],
+        s3CredentialsFile: null,
+      },
     }),
     'settings/set': async (params) => ({
       settings: {
@@ -124,6 +132,28 @@ export function fakeHandlers(): { handlers: HelperHandlers; calls: FakeHandlerCa
         snapshotLocation: null,
         passwordFile: null,
         retention: null,
+        sshKeyFile: null,
+        trustedHostKeys: [],
+        s3CredentialsFile: null,
+      },
+    }),
+    'repository/hostKey': async () => ({
+      host: '127.0.0.1',
+      port: 22,
+      algorithm: 'ssh-ed25519',
+      fingerprint: `SHA256:${'A'.repeat(43)}`,
+      status: 'unknown',
+      trustedFingerprint: null,
+    }),
+    'repository/trustHostKey': async (params) => ({
+      settings: {
+        repository: null,
+        snapshotLocation: null,
+        passwordFile: null,
+        retention: null,
+        sshKeyFile: null,
+        trustedHostKeys: [params],
+        s3CredentialsFile: null,
       },
     }),
     'system-state/components': async () => ({ components: [], estimate: { bytes: 0, files: 0 } }),

@@ -19,6 +19,7 @@ import type {
   SnapshotProviderKind,
 } from '../../system-state/snapshots/snapshot-provider';
 import type { SystemStateService } from '../../system-state/system-state-service';
+import type { RepositoryBackends } from '../repository/repository-backends';
 import type { PasswordSource } from '../settings/password-source';
 import type { ProgressThrottle } from './progress-throttle';
 import type { RestartPolicy } from './restart-policy';
@@ -43,6 +44,8 @@ export interface SessionRunnerDeps {
   runner: CommandRunner;
   settings: () => Promise<HelperSettings>;
   passwords: PasswordSource;
+  /** Opens the session's repository from its location (local, SFTP, S3) with the helper's settings. */
+  backends: RepositoryBackends;
   restartPolicy: RestartPolicy;
   notify: SessionNotify;
   now?: () => Date;

@@ -2,7 +2,7 @@
  * The session's repository: opened in preflight (a wrong password or a missing drive fails the session before any
  * snapshot is made), kept open for the backup and verification, closed in cleanup.
  */
-import { LocalBackend } from '../../engine/backend/local-backend';
+import type { Backend } from '../../engine/backend/backend';
 import { isEngineError } from '../../engine/errors';
 import { Repository } from '../../engine/repository/repository';
 import type { AttemptContext } from './session-context';
@@ -11,7 +11,19 @@ import { SessionError } from './session-failure';
 export async function openSessionRepository(context: AttemptContext): Promise<void> {
   const location = context.session.repository;
   const password = await context.deps.passwords.resolve(context.session.id);
-  const backend = new LocalBackend(location);
+  const s3Credentials = context.deps.passwords.s3Credentials(context.session.id);
+  let backend: Backend;
+  try {
+    backend = await context.deps.backends.open(location, s3Credentials ? { s3Credentials } : {});
+  } catch (error) {
+    if (isEngineError(error, 'INVALID_ARGUMENT'))
+      throw new SessionError('REPO_UNREACHABLE', `the repository location ${location}: ${error.message}`, {
+        retryable: false,
+        cause: error,
+      });
+    // AUTH_FAILED (no key to log in with) and the like: classified by their engine codes.
+    throw error;
+  }
   try {
     context.repository = await Repository.open(backend, password);
   } catch (error) {
@@ -35,6 +47,7 @@ export async function openSessionRepository(context: AttemptContext): Promise<vo
           cause: error,
         },
       );
+    // REPO_UNREACHABLE (a server that does not answer: retried), AUTH_FAILED, HOST_KEY_MISMATCH: by their codes.
     throw error;
   }
   context.log.info(`Repository ${location} opened (id ${context.repository.config.id.slice(0, 10)})`);

@@ -8,6 +8,7 @@
  * A helper stop (close) interrupts running sessions with SERVICE_STOPPED after their cleanup; a helper crash
  * leaves them in-process in the journal, where recover() finds them at the next start (session-recovery.ts).
  */
+import type { S3CredentialsParams } from '../../helper-protocol/protocol';
 import {
   isTerminalStatus,
   type SessionFailure,
@@ -34,6 +35,8 @@ export interface StartSessionRequest {
   repository?: string;
   /** Kept in memory for this session only (PasswordSource). */
   password?: string;
+  /** An S3 repository's keys, kept in memory for this session only like the password. */
+  s3Credentials?: S3CredentialsParams;
   trigger: SessionTrigger;
 }
 
@@ -98,6 +101,7 @@ export class SessionRunner {
     if (!created) return { session, created };
     this.changed(session);
     if (request.password) this.deps.passwords.remember(session.id, request.password);
+    if (request.s3Credentials) this.deps.passwords.rememberS3Credentials(session.id, request.s3Credentials);
     return { session: this.launch(session.id, 1), created };
   }
 

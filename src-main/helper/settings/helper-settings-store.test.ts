@@ -44,6 +44,9 @@ describe('HelperSettingsStore', () => {
       snapshotLocation: null,
       passwordFile: null,
       retention: null,
+      sshKeyFile: null,
+      trustedHostKeys: [],
+      s3CredentialsFile: null,
     });
   });
 
@@ -63,6 +66,9 @@ describe('HelperSettingsStore', () => {
       snapshotLocation: snapshots,
       passwordFile: password,
       retention: { keepDaily: 7, keepWeekly: 4 },
+      sshKeyFile: null,
+      trustedHostKeys: [],
+      s3CredentialsFile: null,
     };
     expect(saved).toEqual(expected);
     expect(await HelperSettingsStore.inStateDir(stateDir, { testMode: true }).read()).toEqual(expected);
@@ -168,6 +174,52 @@ describe('HelperSettingsStore', () => {
       snapshotLocation: null,
       passwordFile: null,
       retention: { keepLast: 5 },
+      sshKeyFile: null,
+      trustedHostKeys: [],
+      s3CredentialsFile: null,
     });
+  });
+
+  it('accepts remote repositories in restic notation and refuses malformed ones or keys in them', async () => {
+    await store.update({ repository: 'sftp:backup@nas.example:/srv/repo' });
+    expect((await store.read()).repository).toBe('sftp:backup@nas.example:/srv/repo');
+    await store.update({ repository: 's3:https://s3.example/bucket/prefix' });
+    expect((await refusal(store.update({ repository: 'sftp:nas.example' }))).message).toMatch(
+      /^repository: repository location "sftp:nas.example": expected sftp:user@host:\/path/,
+    );
+    const withKeys = await refusal(
+      store.update({ repository: 's3:https://AKIAKEY:secret@s3.example/bucket' }),
+    );
+    expect(withKeys.message).toContain('access keys do not belong in the location');
+    // The refusal must not repeat the secret it refuses to store.
+    expect(withKeys.message).not.toContain('secret');
+    expect((await store.read()).repository).toBe('s3:https://s3.example/bucket/prefix');
+  });
+
+  it('checks the SSH key and S3 credentials files like the password file', async () => {
+    const loose = await passwordFile(0o644);
+    expect((await refusal(store.update({ sshKeyFile: loose }))).message).toContain(`sshKeyFile: `);
+    expect((await refusal(store.update({ s3CredentialsFile: loose }))).message).toContain(
+      `chmod 600 ${loose}`,
+    );
+    const tight = await passwordFile(0o600);
+    await store.update({ sshKeyFile: tight, s3CredentialsFile: tight });
+    expect(await store.read()).toMatchObject({ sshKeyFile: tight, s3CredentialsFile: tight });
+  });
+
+  it('computes an update from the settings inside the queue, so concurrent ones are all kept', async () => {
+    const add = (host: string) =>
+      store.updateFrom((current) => ({
+        trustedHostKeys: [
+          ...current.trustedHostKeys,
+          { host, port: 22, fingerprint: `SHA256:${'A'.repeat(43)}` },
+        ],
+      }));
+    await Promise.all([add('a.example'), add('b.example'), add('c.example')]);
+    expect((await store.read()).trustedHostKeys.map((entry) => entry.host).sort()).toEqual([
+      'a.example',
+      'b.example',
+      'c.example',
+    ]);
   });
 });

@@ -8,6 +8,8 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { parseRepositoryLocation, type RepositoryLocation } from '../../engine/backend/repository-url';
+import { isEngineError } from '../../engine/errors';
 import { type HelperSettings, helperSettingsSchema } from '../../helper-protocol/session-model';
 import { readSecretFile } from './secret-file';
 import { SerialQueue } from './serial-queue';
@@ -29,6 +31,9 @@ const defaultSettings: HelperSettings = {
   snapshotLocation: null,
   passwordFile: null,
   retention: null,
+  sshKeyFile: null,
+  trustedHostKeys: [],
+  s3CredentialsFile: null,
 };
 
 export class HelperSettingsStore {
@@ -53,6 +58,11 @@ export class HelperSettingsStore {
     return this.updates.run(() => this.apply(patch));
   }
 
+  /** An update computed from the current settings, in the same queue (so no update in between is lost). */
+  updateFrom(change: (current: HelperSettings) => Partial<HelperSettings>): Promise<HelperSettings> {
+    return this.updates.run(async () => this.apply(change(await this.read())));
+  }
+
   private async apply(patch: Partial<HelperSettings>): Promise<HelperSettings> {
     const parsed = partialSettingsSchema.safeParse(patch);
     if (!parsed.success) throw new StateFileError('SETTINGS_INVALID', firstIssue(parsed.error));
@@ -66,8 +76,8 @@ export class HelperSettingsStore {
   }
 
   private async validate(changes: Partial<HelperSettings>): Promise<void> {
-    const { repository, snapshotLocation, passwordFile } = changes;
-    if (repository) requireAbsolute('repository', repository);
+    const { repository, snapshotLocation, passwordFile, sshKeyFile, s3CredentialsFile } = changes;
+    if (repository) requireRepositoryLocation(repository);
     if (snapshotLocation) {
       requireAbsolute('snapshotLocation', snapshotLocation);
       await requireDirectory('snapshotLocation', snapshotLocation);
@@ -77,7 +87,30 @@ export class HelperSettingsStore {
       const result = await readSecretFile(passwordFile, { testMode: this.options.testMode });
       if (!result.ok) throw invalid('passwordFile', result.problem);
     }
+    // Secrets are read only when a session needs them (a key may be put in place after the setting), but where
+    // they are must be a file the helper could trust, so a typo shows now rather than at 3 a.m.
+    for (const [field, file] of [
+      ['sshKeyFile', sshKeyFile],
+      ['s3CredentialsFile', s3CredentialsFile],
+    ] as const) {
+      if (!file) continue;
+      requireAbsolute(field, file);
+      const result = await readSecretFile(file, { testMode: this.options.testMode });
+      if (!result.ok) throw invalid(field, result.problem);
+    }
   }
+}
+
+/** A local absolute path, or a remote location restic would accept (sftp:, s3:), without credentials in it. */
+function requireRepositoryLocation(value: string): void {
+  let location: RepositoryLocation;
+  try {
+    location = parseRepositoryLocation(value);
+  } catch (error) {
+    if (isEngineError(error, 'INVALID_ARGUMENT')) throw invalid('repository', error.message);
+    throw error;
+  }
+  if (location.kind === 'local') requireAbsolute('repository', location.path);
 }
 
 function requireAbsolute(field: keyof HelperSettings, value: string): void {

@@ -13,6 +13,9 @@ const noSettings: HelperSettings = {
   snapshotLocation: null,
   passwordFile: null,
   retention: null,
+  sshKeyFile: null,
+  trustedHostKeys: [],
+  s3CredentialsFile: null,
 };
 
 let dir: string;

@@ -8,6 +8,7 @@
  *   BACKUP_MANAGER_PASSWORD in its environment.
  * A configured file that is unsafe is refused (never skipped for the next source), so a misconfiguration is seen.
  */
+import type { S3CredentialsParams } from '../../helper-protocol/protocol';
 import type { HelperSettings } from '../../helper-protocol/session-model';
 import { SessionError } from '../sessions/session-failure';
 import { readSecretFile } from './secret-file';
@@ -21,6 +22,8 @@ export interface PasswordSourceOptions {
 export class PasswordSource {
   /** Session id → the password handed over with session/start. Memory only, by design. */
   private readonly remembered = new Map<string, string>();
+  /** Session id → the S3 access keys handed over with session/start, kept like the password. */
+  private readonly s3Keys = new Map<string, S3CredentialsParams>();
 
   constructor(private readonly options: PasswordSourceOptions) {}
 
@@ -30,6 +33,16 @@ export class PasswordSource {
 
   forget(sessionId: string): void {
     this.remembered.delete(sessionId);
+    this.s3Keys.delete(sessionId);
+  }
+
+  rememberS3Credentials(sessionId: string, credentials: S3CredentialsParams): void {
+    this.s3Keys.set(sessionId, credentials);
+  }
+
+  /** The S3 keys handed over for the session, if any (else the repository opener reads the settings' file). */
+  s3Credentials(sessionId: string): S3CredentialsParams | undefined {
+    return this.s3Keys.get(sessionId);
   }
 
   async resolve(sessionId: string): Promise<string> {

@@ -11,6 +11,7 @@ import type { RestoreJob } from '../../../helper-protocol/restore-model';
 import type { HelperSettings } from '../../../helper-protocol/session-model';
 import { ExecCommandRunner } from '../../../system-state/command-runner/exec-command-runner';
 import type { MachineManifest } from '../../../system-state/manifest/machine-manifest';
+import { testRepositoryBackends } from '../../repository/testing/test-backends';
 import { RestoreJobRunner } from '../restore-job-runner';
 import { RestoreJobs } from '../restore-jobs';
 import { RestoreRepositories } from '../restore-repositories';
@@ -91,7 +92,10 @@ export async function createRestoreJobHarness(
     },
     log: () => undefined,
   });
-  const repositories = new RestoreRepositories();
+  const backends = testRepositoryBackends();
+  const repositories = new RestoreRepositories({
+    openBackend: (location, handedOver) => backends.open(location, handedOver),
+  });
   const hereRoots = [systemRoot];
   const manifestHere = options.here ?? (() => hereWithRootAt(hereRoots));
   const runner = new RestoreJobRunner({
@@ -109,6 +113,9 @@ export async function createRestoreJobHarness(
     snapshotLocation: null,
     passwordFile: null,
     retention: null,
+    sshKeyFile: null,
+    trustedHostKeys: [],
+    s3CredentialsFile: null,
     ...options.settings,
   };
   return {

@@ -22,6 +22,7 @@ import type {
 import { TempCopyProvider } from '../../../system-state/snapshots/temp-copy-provider';
 import { VssProvider } from '../../../system-state/snapshots/vss-provider';
 import { SystemStateService } from '../../../system-state/system-state-service';
+import { testRepositoryBackends } from '../../repository/testing/test-backends';
 import { PasswordSource } from '../../settings/password-source';
 import { defaultRestartPolicy } from '../restart-policy';
 import type { SessionHooks } from '../session-context';
@@ -87,6 +88,9 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     snapshotLocation: location,
     passwordFile: null,
     retention: null,
+    sshKeyFile: null,
+    trustedHostKeys: [],
+    s3CredentialsFile: null,
   };
   const commandRunner = new ExecCommandRunner();
   const systemState = new SystemStateService({
@@ -116,6 +120,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       env: options.noHelperPassword ? {} : { BACKUP_MANAGER_PASSWORD: testRepositoryPassword },
       testMode: true,
     }),
+    backends: testRepositoryBackends(readSettings),
     restartPolicy: defaultRestartPolicy({
       scale: options.restartScale ?? 0.0001,
       maxAttempts: options.maxAttempts,
