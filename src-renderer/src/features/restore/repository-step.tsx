@@ -81,7 +81,7 @@ export function RepositoryStep({ store, mode }: { store: RestoreStoreApi; mode: 
         <p className="small muted" id="restore-location-hint">
           A full path (<span className="mono">/media/usb/backup</span>), an SFTP server (
           <span className="mono">sftp:user@host:/path</span> or{' '}
-          <span className="mono">sftp://user@host:port//path</span>) or S3 storage (
+          <span className="mono">{'sftp://user@host:port//path'}</span>) or S3 storage (
           <span className="mono">s3:https://host/bucket/prefix</span>).
         </p>
         {isS3 && <S3AccessKeys store={store} />}

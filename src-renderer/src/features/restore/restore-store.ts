@@ -13,7 +13,6 @@ import { createRepositoryActions, type RepositoryActions } from './repository-ac
 import { canLeave, choicesFor, planIsCurrent, selectedSession } from './restore-choices';
 import { createJobActions, type RestoreJobActions } from './restore-job-actions';
 import {
-  emptySelection,
   failureOf,
   initialWizardState,
   loading,
