@@ -32,8 +32,18 @@ describe('troubleshooting words', () => {
       'free-space',
       'shadow-copy-drives',
       'mbr-2tb-limit',
+      'repository',
     ])
       expect(checkGuides[id]?.intro.length).toBeGreaterThan(40);
+  });
+
+  it('explains the repository check: reachable, login, host key, repository present', () => {
+    const guide = checkGuides.repository;
+    expect(guide?.title).toBe('Repository reachable');
+    for (const part of ['answers', 'login', 'host key', 'repository is there'])
+      expect(guide?.intro).toContain(part);
+    // A linked repository check (from a failed session) has its card's anchor.
+    expect(linkedCheckFromHash('#/troubleshooting?check=repository')).toBe('repository');
   });
 
   it('says the status in words, not only by colour', () => {

@@ -52,6 +52,12 @@ export const checkGuides: Record<string, CheckGuide> = {
       'On Windows Server editions, Shadow Copy must be enabled for every fixed drive, otherwise the snapshot cannot cover all of System state.',
     appliesTo: 'Windows Server',
   },
+  repository: {
+    title: 'Repository reachable',
+    intro:
+      'Every session writes to the repository, so the helper checks that it can get there: the server answers (SFTP or S3), it accepts the login (the SSH key file, or the S3 access keys), the SFTP server presents the host key you trusted, and a repository is there. A changed host key is never accepted by itself: compare it in Settings with the one the server shows (ssh-keygen -lf on the server) before trusting it.',
+    appliesTo: 'every repository; the connection steps to SFTP and S3 ones',
+  },
   'mbr-2tb-limit': {
     title: 'Dynamic disks / LVM and md on MBR: 2 TB limit',
     intro:
