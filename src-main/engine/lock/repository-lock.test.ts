@@ -283,3 +283,32 @@ describe('SIGHUP while a lock is held', () => {
     expect(process.listenerCount('SIGHUP')).toBe(listeners);
   });
 });
+
+describe('a lock the storage would not let us remove', () => {
+  it('is removed the next time this process locks the repository, before conflicts are looked for', async () => {
+    const { backend, repository } = await newRepository();
+    const lock = await acquireLock(repository, { exclusive: false, ...fast });
+    const leftBehind = lock.lockFileId;
+    // The connection drops just as the lock is released.
+    const remove = backend.remove.bind(backend);
+    backend.remove = async () => {
+      throw new EngineError('REPO_UNREACHABLE', 'connection lost');
+    };
+    await expect(lock.release()).rejects.toMatchObject({ code: 'REPO_UNREACHABLE' });
+    backend.remove = remove;
+    expect(await lockFiles(repository)).toEqual([leftBehind]);
+
+    // Our own left-behind lock names a live process (this one): without the cleanup it would refuse an
+    // exclusive lock for 30 minutes.
+    const warnings: string[] = [];
+    const exclusive = await acquireLock(repository, {
+      exclusive: true,
+      ...fast,
+      onWarning: (message) => warnings.push(message),
+    });
+    expect(await lockFiles(repository)).toEqual([exclusive.lockFileId]);
+    expect(warnings).toEqual([]);
+    await exclusive.release();
+    expect(await lockFiles(repository)).toEqual([]);
+  });
+});

@@ -10,6 +10,7 @@ import { EngineError, isEngineError } from '../errors';
 import { type Id, shortId } from '../ids';
 import type { Repository } from '../repository/repository';
 import { formatRfc3339Nano } from '../repository/rfc3339';
+import { rememberLeftBehindLock, removeLeftBehindLocks } from './left-behind-locks';
 import { type LockRecord, newLockRecord, type StoredLock, saveLock } from './lock-file';
 import { describeLock, readLocks } from './lock-listing';
 import { lockStaleness } from './lock-staleness';
@@ -45,6 +46,8 @@ export async function acquireLock(repository: Repository, options: LockOptions):
   const location = repository.backend.location;
   throwIfCancelled(options.signal, location);
   const record = newLockRecord(options.exclusive);
+  // Before looking for conflicts: our own lock from an attempt the storage cut short would be one.
+  await removeLeftBehindLocks(location, (id) => repository.backend.remove({ type: 'lock', name: id }), warn);
 
   const before = await findConflict(repository, options.exclusive, undefined, warn);
   if (before !== undefined) throw lockedError(location, before);
@@ -221,10 +224,13 @@ class HeldLock implements RepositoryLock {
       // Only once the file is gone: one left behind still names this process for restic's SIGHUP probe.
       this.releaseGuard();
     } catch (error) {
+      // The next lock this process takes there removes it (left-behind-locks.ts).
+      rememberLeftBehindLock(this.repository.backend.location, this.current, this.releaseGuard);
       throw new EngineError(
         isEngineError(error) ? error.code : 'IO_ERROR',
         `${this.repository.backend.location}: cannot remove our lock file ${shortId(this.current)} ` +
-          `(${(error as Error).message}); it turns stale when this process ends, or remove it with unlock`,
+          `(${(error as Error).message}); it is removed the next time this process locks the repository, ` +
+          'turns stale when this process ends, or can be removed with unlock',
         { cause: error },
       );
     }

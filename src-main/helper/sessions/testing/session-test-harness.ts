@@ -43,6 +43,8 @@ export interface HarnessOptions {
   reuse?: Harness;
   /** The helper's environment has no password (default: BACKUP_MANAGER_PASSWORD is the repository's). */
   noHelperPassword?: boolean;
+  /** Settings over the defaults, e.g. a remote repository with its SSH key and trusted host key. */
+  settings?: Partial<HelperSettings>;
 }
 
 /** A progress notification and when it arrived (performance.now(), ms). */
@@ -91,6 +93,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     sshKeyFile: null,
     trustedHostKeys: [],
     s3CredentialsFile: null,
+    ...options.settings,
   };
   const commandRunner = new ExecCommandRunner();
   const systemState = new SystemStateService({
