@@ -78,7 +78,7 @@ test('a relative repository path is refused in the form, a 0644 password file by
   page,
 }) => {
   const app = await open(page);
-  const repositoryField = page.getByLabel('New repository folder');
+  const repositoryField = page.getByLabel('New repository location');
   await repositoryField.fill('backups/repo');
   await repositoryField.press('Enter');
   await expect(page.getByTestId('repository-problem')).toContainText('backups/repo is not a full path');
