@@ -30,6 +30,11 @@ function settingsText(settings: HelperSettings): string {
     `snapshot location  ${settings.snapshotLocation ?? '(default: the system drive)'}`,
     `password file      ${settings.passwordFile ?? '(none: sessions need the password handed over)'}`,
     `retention          ${retention}`,
+    `SSH key file       ${settings.sshKeyFile ?? '(none: ~/.ssh keys of the helper, or its ssh-agent)'}`,
+    `S3 keys file       ${settings.s3CredentialsFile ?? '(none: keys handed over by the app, or AWS_* of the helper)'}`,
+    ...settings.trustedHostKeys.map(
+      (entry) => `trusted host key   ${entry.host}:${entry.port} ${entry.fingerprint}`,
+    ),
   ].join('\n');
 }
 
@@ -43,8 +48,14 @@ export function parseSettingsPatch(args: ParsedArgs): Partial<HelperSettings> {
     if (value === undefined) return undefined;
     return value === 'none' ? null : path.resolve(value);
   };
-  const repository = pathSetting('repo');
-  if (repository !== undefined) patch.repository = repository;
+  // A remote location (sftp:, s3:) is kept as written; the helper checks it. A local one is made absolute.
+  const repositoryText = optionValue(args, 'repo');
+  if (repositoryText !== undefined)
+    patch.repository = /^(sftp|s3):/.test(repositoryText) ? repositoryText : (pathSetting('repo') ?? null);
+  const sshKeyFile = pathSetting('ssh-key-file');
+  if (sshKeyFile !== undefined) patch.sshKeyFile = sshKeyFile;
+  const s3CredentialsFile = pathSetting('s3-credentials-file');
+  if (s3CredentialsFile !== undefined) patch.s3CredentialsFile = s3CredentialsFile;
   const location = pathSetting('snapshot-location');
   if (location !== undefined) patch.snapshotLocation = location;
   const passwordFile = pathSetting('password-file');
@@ -86,7 +97,11 @@ const settingsSet: CliCommand = {
   summary: "Change the helper's settings; the helper validates them before saving",
   usage: `Usage: backup-manager helper-settings set [options]
 
-  --repo PATH                the repository sessions write to (none: unset)
+  --repo LOCATION            the repository sessions write to: a path, sftp:user@host:/path,
+                             sftp://user@host:port//path or s3:https://host/bucket/prefix (none: unset)
+  --ssh-key-file PATH        SFTP: root-owned private key (mode 0600, no passphrase) the helper logs in with
+  --s3-credentials-file PATH S3: root-owned file (mode 0600) with AWS_ACCESS_KEY_ID= and
+                             AWS_SECRET_ACCESS_KEY= lines, for scheduled and restarted sessions
   --snapshot-location PATH   where snapshots and staging folders go (none: the system drive)
   --password-file PATH       root-owned file with mode 0600 holding the repository password, for scheduled and
                              restarted sessions (none: unset)
@@ -99,6 +114,8 @@ ${helperOptionsUsage}`,
     repo: { value: true },
     'snapshot-location': { value: true },
     'password-file': { value: true },
+    'ssh-key-file': { value: true },
+    's3-credentials-file': { value: true },
     'keep-last': { value: true },
     'keep-daily': { value: true },
     'keep-weekly': { value: true },

@@ -28,6 +28,9 @@ export const commands: readonly LazyCommands[] = [
   ),
   lazy(['session'], async () => (await import('./session-commands')).sessionCommands),
   lazy(['schedule'], async () => (await import('./schedule-commands')).scheduleCommands),
-  lazy(['helper-settings'], async () => (await import('./helper-settings-commands')).helperSettingsCommands),
+  lazy(['helper-settings'], async () => [
+    ...(await import('./helper-settings-commands')).helperSettingsCommands,
+    ...(await import('./host-key-commands')).hostKeyCommands,
+  ]),
   lazy(['restore-wizard'], async () => (await import('./restore-wizard-commands')).restoreWizardCommands),
 ];
