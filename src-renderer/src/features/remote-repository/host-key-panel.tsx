@@ -1,13 +1,7 @@
 import type { HostKeyState } from '@contract';
 import { CopyButton } from '../../components/copy-button';
 import { type HostKeyStoreApi, useHostKey } from './host-key-store';
-import {
-  fingerprintCommand,
-  hostAndPort,
-  hostKeyStatusViews,
-  remoteErrorHint,
-  serverKeyFile,
-} from './remote-text';
+import { fingerprintCommand, hostAndPort, hostKeyStatusViews, remoteErrorHint } from './remote-text';
 import './remote-repository.css';
 
 export interface HostKeyPanelProps {
@@ -88,7 +82,7 @@ function HostKeyDetails({ store, hostKey }: { store: HostKeyStoreApi; hostKey: H
         </div>
         <div className="fact">
           <dt>{hostKey.status === 'changed' ? 'New fingerprint' : 'Fingerprint'}</dt>
-          <dd>
+          <dd className="host-key-fingerprint-row">
             <code className="mono host-key-fingerprint" data-testid="host-key-fingerprint">
               {hostKey.fingerprint}
             </code>
@@ -131,10 +125,10 @@ function TrustForm({ store, hostKey }: { store: HostKeyStoreApi; hostKey: HostKe
         </div>
       )}
       <p>
-        To check the fingerprint, run <code className="mono">{fingerprintCommand(hostKey.algorithm)}</code> on
-        the server itself (or ask its administrator). It prints the fingerprint of{' '}
-        <span className="mono">{serverKeyFile(hostKey.algorithm)}</span>: trust the key only when it is the
-        same as the {changed ? 'new fingerprint' : 'fingerprint'} above, character by character.
+        On the server itself (or ask its administrator), run{' '}
+        <code className="mono">{fingerprintCommand(hostKey.algorithm)}</code> and compare the SHA256
+        fingerprint it prints with the {changed ? 'new fingerprint' : 'fingerprint'} above, character by
+        character. Trust the key only when they are the same.
       </p>
       {changed && (
         <label className="host-key-confirm">

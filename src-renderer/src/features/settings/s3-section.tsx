@@ -49,17 +49,19 @@ export function S3CredentialsSection(props: S3CredentialsSectionProps) {
         <label htmlFor="settings-s3-access-key-id">
           Access key ID for <span className="mono">{repository}</span>
         </label>
-        <input
-          id="settings-s3-access-key-id"
-          className="input mono"
-          type="text"
-          spellCheck={false}
-          autoComplete="off"
-          value={accessKeyId}
-          aria-invalid={invalid}
-          aria-describedby={describedBy(change, 's3-credentials')}
-          onChange={(event) => setAccessKeyId(event.target.value)}
-        />
+        <div className="toolbar">
+          <input
+            id="settings-s3-access-key-id"
+            className="input input-grow mono"
+            type="text"
+            spellCheck={false}
+            autoComplete="off"
+            value={accessKeyId}
+            aria-invalid={invalid}
+            aria-describedby={describedBy(change, 's3-credentials')}
+            onChange={(event) => setAccessKeyId(event.target.value)}
+          />
+        </div>
         <label htmlFor="settings-s3-secret">Secret access key</label>
         <div className="toolbar">
           <input
