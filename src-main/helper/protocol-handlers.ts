@@ -6,6 +6,7 @@
 import type { CancellationToken } from 'vscode-jsonrpc';
 import type { HelperSettings, SessionSummary } from '../helper-protocol/session-model';
 import type { RepositoryBackends } from './repository/repository-backends';
+import { repositoryCheck } from './repository/repository-check';
 import { createRepositoryHandlers } from './repository/repository-handlers';
 import { createRestoreHandlers, type RestoreHandlerDeps } from './restore-handlers';
 import type { Scheduler } from './schedules/scheduler';
@@ -81,7 +82,11 @@ export function createProtocolHandlers(deps: ProtocolHandlerDeps): HelperHandler
     }),
     'settings/get': async () => ({ settings: await settings.read() }),
     'settings/set': async (patch) => ({ settings: await settings.update(patch) }),
-    ...createSystemStateHandlers({ systemState, settings }),
+    ...createSystemStateHandlers({
+      systemState,
+      settings,
+      repositoryCheck: async () => repositoryCheck(await settings.read(), deps.backends),
+    }),
     ...createRestoreHandlers(restore),
     ...createRepositoryHandlers({ settings, backends: deps.backends }),
   };

@@ -7,9 +7,9 @@
  */
 import type { HelperSettings } from '../helper-protocol/session-model';
 import type { SnapshotLocationState } from '../helper-protocol/system-state-model';
-import { reportText } from '../system-state/diagnostics/diagnostic-report';
+import { buildReport, reportText } from '../system-state/diagnostics/diagnostic-report';
 import { defaultLocation, listCandidates } from '../system-state/location/snapshot-location';
-import { worstStatus } from '../system-state/preflight/check';
+import { type CheckResult, worstStatus } from '../system-state/preflight/check';
 import type { SystemStateService } from '../system-state/system-state-service';
 import type { HelperHandlers } from './server/handler-map';
 import {
@@ -34,6 +34,11 @@ export interface SystemStateHandlerDeps {
   >;
   /** The helper's settings: going back to the default location clears snapshotLocation there. */
   settings: { update(patch: Partial<HelperSettings>): Promise<HelperSettings> };
+  /**
+   * The "Repository reachable" check of the settings' repository (repository/repository-check.ts), added to the
+   * troubleshooting checks and the diagnostic report; absent where there is no repository to reach (tests).
+   */
+  repositoryCheck?: () => Promise<CheckResult>;
 }
 
 export function createSystemStateHandlers(
@@ -64,9 +69,14 @@ export function createSystemStateHandlers(
     },
     'system-state/preflight': async ({ location }) => {
       const result = await systemState.preflight(location);
+      // A location being tried out on the snapshot location screen is about the snapshot, not the repository.
+      const checks =
+        location === undefined && deps.repositoryCheck
+          ? [...result.checks, await deps.repositoryCheck()]
+          : result.checks;
       return {
-        checks: result.checks.map((check) => toWireCheck(check, result.machine.windows)),
-        overall: worstStatus(result.checks.map((c) => c.status)),
+        checks: checks.map((check) => toWireCheck(check, result.machine.windows)),
+        overall: worstStatus(checks.map((c) => c.status)),
         location: result.location,
         locationSource: result.locationSource,
         freeSpace: freeSpaceSummary(result),
@@ -80,7 +90,16 @@ export function createSystemStateHandlers(
       return locationState();
     },
     'diagnostics/report': async () => {
-      const report = await systemState.diagnose();
+      const diagnosed = await systemState.diagnose();
+      let report = diagnosed;
+      if (deps.repositoryCheck) {
+        const checks = [...diagnosed.checks, await deps.repositoryCheck()];
+        // Redacted again: the check's evidence is new text (it names no secret, but the rule has no exceptions).
+        report = buildReport(
+          { ...diagnosed, checks, overall: worstStatus(checks.map((c) => c.status)) },
+          process.env,
+        );
+      }
       return { report: toWireReport(report), text: reportText(report) };
     },
   };

@@ -50,6 +50,17 @@ export const systemStateErrorCodes = [
   'IO_ERROR',
   /** The check does not apply on this system (e.g. Windows Server rules on Linux). */
   'NOT_APPLICABLE',
+  // The repository check (helper/repository/repository-check.ts).
+  /** No repository is set in the helper settings. */
+  'REPOSITORY_UNSET',
+  /** The repository's storage cannot be reached (no such folder or drive, a server that does not answer). */
+  'REPO_UNREACHABLE',
+  /** The storage answers, but there is no repository at that location. */
+  'REPO_NOT_FOUND',
+  /** The server refused the SSH key or the S3 access keys, or the helper has none. */
+  'AUTH_FAILED',
+  /** The SFTP server's host key is not the trusted one (unknown, or changed). */
+  'HOST_KEY_MISMATCH',
 ] as const;
 
 export type SystemStateErrorCode = (typeof systemStateErrorCodes)[number];

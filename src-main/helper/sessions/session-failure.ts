@@ -185,6 +185,12 @@ const fromSystemState: Record<SystemStateErrorCode, Classified> = {
   INVALID_ARGUMENT: { code: 'INTERNAL_ERROR', retryable: false },
   IO_ERROR: { code: 'SOURCE_UNREADABLE', retryable: false },
   NOT_APPLICABLE: { code: 'PREFLIGHT_FAILED', retryable: false },
+  // The repository check's codes (a session meets them from the engine, but the list must be complete).
+  REPOSITORY_UNSET: { code: 'REPO_UNREACHABLE', retryable: false },
+  REPO_UNREACHABLE: { code: 'REPO_UNREACHABLE', retryable: true },
+  REPO_NOT_FOUND: { code: 'REPO_UNREACHABLE', retryable: false },
+  AUTH_FAILED: { code: 'AUTH_FAILED', retryable: false },
+  HOST_KEY_MISMATCH: { code: 'HOST_KEY_MISMATCH', retryable: false },
 };
 
 export interface ClassifyContext {
