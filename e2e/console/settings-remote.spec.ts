@@ -2,10 +2,13 @@
  * Journey: Settings with remote repositories, against the real helper and a real sshd on 127.0.0.1. An SFTP
  * location and the SSH key file are saved; the host key panel shows the server's key as `unknown` with the very
  * fingerprint sshd's own key file has (as `ssh-keygen -lf` prints it); trusting it makes it `trusted`, for the
- * helper too (its CLI, and after a reload). A server that does not answer is REPO_UNREACHABLE with a retry. An S3
+ * helper too (its CLI, and after a reload). When another key was trusted for that server, the key reads `changed`
+ * with both fingerprints and a warning, and is trusted only after the explicit confirmation. A server that does not answer is REPO_UNREACHABLE with a retry. An S3
  * location shows the access keys instead; console mode cannot remember them (SECRETS_UNAVAILABLE, explained with
  * the access keys file), and the secret is never shown back. Light and dark, axe-audited.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { auditedScreenshots } from '../support/accessibility';
 import { AppPage, screens } from '../support/app-page';
@@ -79,6 +82,51 @@ test('SFTP: the key file, the host key shown unknown with the server’s fingerp
   await expect(page.getByTestId('host-key-status')).toHaveAttribute('data-status', 'trusted', {
     timeout: 30_000,
   });
+});
+
+test('SFTP: a changed host key shows both fingerprints and is trusted only after the confirmation', async ({
+  page,
+}) => {
+  // The sshd harness restarts a server with the same keys, so "another key was trusted before" is made on the
+  // helper's side: its settings file gets an earlier fingerprint for this server while it is stopped.
+  const earlier = `SHA256:${'A'.repeat(43)}`;
+  await env.stopHelper();
+  const settingsFile = path.join(env.dir, 'state', 'settings.json');
+  const stored = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+  writeFileSync(
+    settingsFile,
+    JSON.stringify({
+      ...stored,
+      trustedHostKeys: [{ host: '127.0.0.1', port: server.port, fingerprint: earlier }],
+    }),
+  );
+  await env.startHelper();
+
+  const app = await open(page);
+  const status = page.getByTestId('host-key-status');
+  await expect(status).toHaveAttribute('data-status', 'changed', { timeout: 30_000 });
+  await expect(page.getByTestId('host-key-fingerprint')).toHaveText(server.hostKeyFingerprint);
+  await expect(page.getByTestId('host-key-trusted-fingerprint')).toHaveText(earlier);
+  await expect(page.getByTestId('host-key-changed-warning')).toContainText('reinstalled');
+  const trust = page.getByRole('button', { name: 'Trust the new host key' });
+  await expect(trust).toHaveAttribute('aria-disabled', 'true');
+  await auditedScreenshots(app, 'settings-sftp-changed');
+
+  // Pressed without the confirmation (still reachable from the keyboard, it says why it is blocked): refused here,
+  // nothing sent; the helper still has the earlier key.
+  await trust.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('host-key-trust-refusal')).toHaveAttribute(
+    'data-code',
+    'CONFIRMATION_REQUIRED',
+  );
+  expect(() => env.cli(['helper-settings', 'host-key'])).toThrow(/CHANGED/);
+
+  await page.getByLabel(/I compared the new fingerprint/).check();
+  await expect(trust).toHaveAttribute('aria-disabled', 'false');
+  await trust.click();
+  await expect(status).toHaveAttribute('data-status', 'trusted');
+  expect(env.cli(['helper-settings', 'host-key'])).toContain(server.hostKeyFingerprint);
 });
 
 test('SFTP: a server that does not answer is REPO_UNREACHABLE, with its message and a retry', async ({
