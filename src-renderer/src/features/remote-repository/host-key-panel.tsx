@@ -67,6 +67,15 @@ function HostKeyDetails({ store, hostKey }: { store: HostKeyStoreApi; hostKey: H
         </span>{' '}
         {view.explanation}
       </p>
+      {hostKey.status === 'changed' && (
+        <div className="callout callout-error" role="alert" data-testid="host-key-changed-warning">
+          <p>
+            <strong>Warning: the server’s host key changed.</strong> Either the server was reinstalled or its
+            keys were replaced — or someone between this machine and the server is pretending to be it, to
+            read or change your backups. Do not trust the new key unless you know which it is.
+          </p>
+        </div>
+      )}
       <dl className="facts host-key-facts">
         <div className="fact">
           <dt>Server</dt>
@@ -115,15 +124,6 @@ function TrustForm({ store, hostKey }: { store: HostKeyStoreApi; hostKey: HostKe
   const blocked = trusting || (changed && !confirmed);
   return (
     <div className="host-key-trust">
-      {changed && (
-        <div className="callout callout-error" role="alert" data-testid="host-key-changed-warning">
-          <p>
-            <strong>Warning: the server’s host key changed.</strong> Either the server was reinstalled or its
-            keys were replaced — or someone between this machine and the server is pretending to be it, to
-            read or change your backups. Do not trust the new key unless you know which it is.
-          </p>
-        </div>
-      )}
       <p>
         On the server itself (or ask its administrator), run{' '}
         <code className="mono">{fingerprintCommand(hostKey.algorithm)}</code> and compare the SHA256
