@@ -9,6 +9,7 @@ import type { HelperSettings, Retention } from '../../helper-protocol/session-mo
 import { optionValue, type ParsedArgs, UsageError } from '../cli-args';
 import type { CliCommand } from '../cli-command';
 import { helperOptions, helperOptionsUsage, withHelper } from './helper-access';
+import { locationArgument } from './location-argument';
 
 const retentionOptions = {
   'keep-last': 'keepLast',
@@ -48,10 +49,9 @@ export function parseSettingsPatch(args: ParsedArgs): Partial<HelperSettings> {
     if (value === undefined) return undefined;
     return value === 'none' ? null : path.resolve(value);
   };
-  // A remote location (sftp:, s3:) is kept as written; the helper checks it. A local one is made absolute.
   const repositoryText = optionValue(args, 'repo');
   if (repositoryText !== undefined)
-    patch.repository = /^(sftp|s3):/.test(repositoryText) ? repositoryText : (pathSetting('repo') ?? null);
+    patch.repository = repositoryText === 'none' ? null : locationArgument(repositoryText);
   const sshKeyFile = pathSetting('ssh-key-file');
   if (sshKeyFile !== undefined) patch.sshKeyFile = sshKeyFile;
   const s3CredentialsFile = pathSetting('s3-credentials-file');

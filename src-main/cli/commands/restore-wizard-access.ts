@@ -18,6 +18,7 @@ import {
 } from '../../helper-protocol/restore-protocol';
 import { optionValue, type ParsedArgs, UsageError } from '../cli-args';
 import { CliError } from '../cli-command';
+import { s3KeysToHandOver } from './location-argument';
 import { readPassword, repositoryLocation } from './repository-access';
 
 export type RestoreChoices = Omit<z.infer<typeof restorePlanParamsSchema>, 'handle' | 'snapshotId'>;
@@ -31,7 +32,12 @@ export async function withOpenedRepository<T>(
 ): Promise<T> {
   const repository = repositoryLocation(args, env);
   const password = await readPassword(args, env);
-  const { handle } = await client.request(RestoreOpenRequest.type, { repository, password });
+  const s3Credentials = s3KeysToHandOver(repository, env);
+  const { handle } = await client.request(RestoreOpenRequest.type, {
+    repository,
+    password,
+    ...(s3Credentials === undefined ? {} : { s3Credentials }),
+  });
   try {
     return await use(handle);
   } finally {

@@ -25,6 +25,7 @@ import {
 import { optionValue, type ParsedArgs, UsageError } from '../cli-args';
 import type { CliCommand } from '../cli-command';
 import { helperOptions, helperOptionsUsage, withHelper } from './helper-access';
+import { locationArgument, s3KeysToHandOver } from './location-argument';
 import { readPassword } from './repository-access';
 import { followLog, type SessionStartParams, startAndWait, startedText } from './session-follow';
 import { logLine, sessionDetailText, sessionTable } from './session-format';
@@ -80,14 +81,18 @@ export async function startParamsOf(args: ParsedArgs, env: NodeJS.ProcessEnv): P
   const excludes = args.options.get('exclude') ?? [];
   if (source === 'system-state' && excludes.length > 0)
     throw new UsageError('--exclude is for --source files (System state backs up its components whole)');
-  const repository = optionValue(args, 'repo');
+  const given = optionValue(args, 'repo');
+  const repository = given === undefined ? undefined : locationArgument(given);
   const password = await givenPassword(args, env);
+  // Only with the repository named here: keys must not go to whatever repository the helper has set.
+  const s3Credentials = s3KeysToHandOver(repository, env);
   return {
     source,
     ...(paths.length > 0 ? { paths } : {}),
     ...(excludes.length > 0 ? { excludes: [...excludes] } : {}),
-    ...(repository === undefined ? {} : { repository: path.resolve(repository) }),
+    ...(repository === undefined ? {} : { repository }),
     ...(password === undefined ? {} : { password }),
+    ...(s3Credentials === undefined ? {} : { s3Credentials }),
   };
 }
 
