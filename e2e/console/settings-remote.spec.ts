@@ -144,6 +144,23 @@ test('SFTP: a server that does not answer is REPO_UNREACHABLE, with its message 
   await expect(error).toHaveAttribute('data-code', 'REPO_UNREACHABLE', { timeout: 30_000 });
 });
 
+test('a malformed SFTP location passes the form and is refused by the helper, at the field', async ({
+  page,
+}) => {
+  const app = await open(page);
+  const before = await page.getByTestId('current-repository').textContent();
+  const field = page.getByLabel('New repository location');
+  await field.fill('sftp:host-without-path');
+  await field.press('Enter');
+  const refusal = page.getByTestId('repository-refusal');
+  await expect(refusal).toHaveAttribute('data-code', 'SETTINGS_INVALID');
+  await expect(refusal).toContainText('Refused (SETTINGS_INVALID).');
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  await expect(field).toHaveValue('sftp:host-without-path');
+  await expect(page.getByTestId('current-repository')).toHaveText(before ?? '');
+  await auditedScreenshots(app, 'settings-remote-refused');
+});
+
 test('S3: access keys instead of the SFTP parts; console mode cannot remember them and says what to do', async ({
   page,
 }) => {
