@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HelperRequestError } from '../helper-client/helper-client-errors';
 import { SessionListRequest, SessionStartRequest, SettingsGetRequest } from '../helper-protocol/protocol';
 import {
+  emptyHelperSettings,
   type SessionStats as HelperSessionStats,
   type SessionSummary as HelperSessionSummary,
   type HelperSettings,
@@ -66,15 +67,7 @@ type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A]
 /** A helper that answers from a table and records every request it was sent. */
 class FakeHelper implements HelperRequests {
   readonly sent: { method: string; params: unknown }[] = [];
-  settings: HelperSettings = {
-    repository,
-    snapshotLocation: null,
-    passwordFile: null,
-    retention: null,
-    sshKeyFile: null,
-    trustedHostKeys: [],
-    s3CredentialsFile: null,
-  };
+  settings: HelperSettings = { ...emptyHelperSettings(), repository };
   startFailure: HelperRequestError | null = null;
   listFailure: HelperRequestError | null = null;
   listed: HelperSessionSummary[] = [helperSession, { ...helperSession, id: '20261124-010203-abcdef' }];

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SettingsGetRequest } from '../helper-protocol/protocol';
-import type { HelperSettings } from '../helper-protocol/session-model';
+import { emptyHelperSettings, type HelperSettings } from '../helper-protocol/session-model';
 import type { HelperRequests } from './helper-requests';
 import { EncryptedSecretsFile } from './repository-secrets';
 import { appOverHelper } from './testing/app-harness';
@@ -44,13 +44,8 @@ function setup(
   options: { console?: boolean; disconnected?: boolean; settings?: Partial<HelperSettings> } = {},
 ) {
   const settings: HelperSettings = {
+    ...emptyHelperSettings(),
     repository,
-    snapshotLocation: null,
-    passwordFile: null,
-    retention: null,
-    sshKeyFile: null,
-    trustedHostKeys: [],
-    s3CredentialsFile: null,
     ...options.settings,
   };
   const asked: string[] = [];

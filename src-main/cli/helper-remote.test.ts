@@ -9,7 +9,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SftpBackend } from '../engine/backend/sftp-backend';
 import { Repository } from '../engine/repository/repository';
-import { makeTempDir, removeTempDir, restic } from '../engine/testing/restic-cli';
+import { makeTempDir, removeTempDir } from '../engine/testing/restic-cli';
+import { resticOverSftp } from '../engine/testing/restic-over-sftp';
 import { type SshdServer, sshdPath, startSshd } from '../engine/testing/sshd-server';
 import {
   type HelperProcess,
@@ -138,20 +139,7 @@ describe.runIf(haveSshd)('the helper with an SFTP repository', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
 
-    const ssh = [
-      'ssh',
-      `-p ${server.port}`,
-      `-i ${server.clientKeyPath}`,
-      `-o UserKnownHostsFile=${server.knownHostsPath}`,
-      '-o StrictHostKeyChecking=yes',
-      '-o BatchMode=yes',
-      `${server.user}@${server.host}`,
-      '-s sftp',
-    ].join(' ');
-    const check = await restic(['-o', `sftp.command=${ssh}`, 'check', '--read-data'], {
-      repo: `sftp:${server.user}@${server.host}:${repoPath}`,
-      password,
-    });
+    const check = await resticOverSftp(server, repoPath, ['check', '--read-data'], { password });
     expect(check.code, check.stderr + check.stdout).toBe(0);
 
     const sessions = await cli([

@@ -298,3 +298,16 @@ export const helperSettingsSchema = z
   })
   .strict();
 export type HelperSettings = z.infer<typeof helperSettingsSchema>;
+
+/** Settings before anything is set (and the value of a field added after a settings file was written). */
+export function emptyHelperSettings(): HelperSettings {
+  return {
+    repository: null,
+    snapshotLocation: null,
+    passwordFile: null,
+    retention: null,
+    sshKeyFile: null,
+    trustedHostKeys: [],
+    s3CredentialsFile: null,
+  };
+}

@@ -15,7 +15,8 @@ import { isEngineError } from '../errors';
 import { idOf } from '../ids';
 import { Repository } from '../repository/repository';
 import { restore } from '../restore/restorer';
-import { makeTempDir, removeTempDir, restic, testPassword } from '../testing/restic-cli';
+import { makeTempDir, removeTempDir, testPassword } from '../testing/restic-cli';
+import { resticOverSftp } from '../testing/restic-over-sftp';
 import { type SshdServer, sshdPath, startSshd } from '../testing/sshd-server';
 import { hostKeyFingerprint, knownHostKeys, SftpBackend } from './sftp-backend';
 
@@ -52,23 +53,6 @@ async function backendAt(
   });
 }
 
-/** restic reaching the same server: its ssh with our client key and known_hosts, nothing from ~/.ssh. */
-function resticOverSftp(repoPath: string, args: string[]) {
-  const ssh = [
-    'ssh',
-    `-p ${server.port}`,
-    `-i ${server.clientKeyPath}`,
-    `-o UserKnownHostsFile=${server.knownHostsPath}`,
-    '-o StrictHostKeyChecking=yes',
-    '-o BatchMode=yes',
-    `${server.user}@${server.host}`,
-    '-s sftp',
-  ].join(' ');
-  return restic(['-o', `sftp.command=${ssh}`, ...args], {
-    repo: `sftp:${server.user}@${server.host}:${repoPath}`,
-  });
-}
-
 describe.runIf(haveSshd)('SFTP backend against a real sshd', () => {
   it('writes a repository restic checks over SFTP, and restores it equal to the source', async () => {
     const source = path.join(dir, 'source');
@@ -84,7 +68,7 @@ describe.runIf(haveSshd)('SFTP backend against a real sshd', () => {
     expect(summary.filesNew).toBe(2);
     await repo.backend.close();
 
-    const check = await resticOverSftp(repoPath, ['check', '--read-data']);
+    const check = await resticOverSftp(server, repoPath, ['check', '--read-data']);
     expect(check.code, check.stderr + check.stdout).toBe(0);
 
     const reopened = await Repository.open(await backendAt(repoPath), testPassword);
@@ -105,9 +89,9 @@ describe.runIf(haveSshd)('SFTP backend against a real sshd', () => {
     await writeFile(path.join(source, 'sub', 'data.bin'), content);
     await writeFile(path.join(source, 'note.txt'), 'written by restic\n');
     const repoPath = path.join(server.dataDir, 'repo-restic');
-    const init = await resticOverSftp(repoPath, ['init', '--repository-version', '2']);
+    const init = await resticOverSftp(server, repoPath, ['init', '--repository-version', '2']);
     expect(init.code, init.stderr + init.stdout).toBe(0);
-    const made = await resticOverSftp(repoPath, ['backup', '--json', source]);
+    const made = await resticOverSftp(server, repoPath, ['backup', '--json', source]);
     expect(made.code, made.stderr).toBe(0);
 
     const repo = await Repository.open(await backendAt(repoPath), testPassword);
@@ -156,7 +140,7 @@ describe.runIf(haveSshd)('SFTP backend against a real sshd', () => {
     // The two packs stored before the drop are adopted, not uploaded again: less than 45 MB minus two packs.
     expect(resumed.bytesAdded).toBeLessThan(45_000_000 - 2 * 15_000_000);
     await again.backend.close();
-    const check = await resticOverSftp(repoPath, ['check', '--read-data']);
+    const check = await resticOverSftp(server, repoPath, ['check', '--read-data']);
     expect(check.code, check.stderr + check.stdout).toBe(0);
   }, 120_000);
 

@@ -12,7 +12,7 @@ import { LocalBackend } from '../../engine/backend/local-backend';
 import { Repository } from '../../engine/repository/repository';
 import { makeTempDir, removeTempDir } from '../../engine/testing/restic-cli';
 import { type SshdServer, sshdPath, startSshd } from '../../engine/testing/sshd-server';
-import type { HelperSettings } from '../../helper-protocol/session-model';
+import { emptyHelperSettings, type HelperSettings } from '../../helper-protocol/session-model';
 import { ExecCommandRunner } from '../../system-state/command-runner/exec-command-runner';
 import { SystemStateService } from '../../system-state/system-state-service';
 import { HelperSettingsStore } from '../settings/helper-settings-store';
@@ -37,13 +37,7 @@ afterAll(async () => {
 
 function settingsWith(patch: Partial<HelperSettings>): HelperSettings {
   return {
-    repository: null,
-    snapshotLocation: null,
-    passwordFile: null,
-    retention: null,
-    sshKeyFile: null,
-    trustedHostKeys: [],
-    s3CredentialsFile: null,
+    ...emptyHelperSettings(),
     ...patch,
   };
 }

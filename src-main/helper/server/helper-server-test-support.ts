@@ -12,7 +12,7 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
-import type { SessionSummary } from '../../helper-protocol/session-model';
+import { emptyHelperSettings, type SessionSummary } from '../../helper-protocol/session-model';
 import type { SnapshotLocationState } from '../../helper-protocol/system-state-model';
 import { fakeRestoreHandlers } from '../restore/testing/fake-restore-handlers';
 import type { HelperHandlers, RequestContext } from './handler-map';
@@ -116,25 +116,12 @@ export function fakeHandlers(): { handlers: HelperHandlers; calls: FakeHandlerCa
       ],
     }),
     'settings/get': async () => ({
-      settings: {
-        repository: null,
-        snapshotLocation: null,
-        passwordFile: null,
-        retention: null,
-        sshKeyFile: null,
-        trustedHostKeys: [],
-        s3CredentialsFile: null,
-      },
+      settings: emptyHelperSettings(),
     }),
     'settings/set': async (params) => ({
       settings: {
+        ...emptyHelperSettings(),
         repository: params.repository ?? null,
-        snapshotLocation: null,
-        passwordFile: null,
-        retention: null,
-        sshKeyFile: null,
-        trustedHostKeys: [],
-        s3CredentialsFile: null,
       },
     }),
     'repository/hostKey': async () => ({
@@ -147,13 +134,8 @@ export function fakeHandlers(): { handlers: HelperHandlers; calls: FakeHandlerCa
     }),
     'repository/trustHostKey': async (params) => ({
       settings: {
-        repository: null,
-        snapshotLocation: null,
-        passwordFile: null,
-        retention: null,
-        sshKeyFile: null,
+        ...emptyHelperSettings(),
         trustedHostKeys: [params],
-        s3CredentialsFile: null,
       },
     }),
     'system-state/components': async () => ({ components: [], estimate: { bytes: 0, files: 0 } }),

@@ -10,7 +10,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SftpBackend } from '../../engine/backend/sftp-backend';
 import { Repository } from '../../engine/repository/repository';
-import { makeTempDir, removeTempDir, restic } from '../../engine/testing/restic-cli';
+import { makeTempDir, removeTempDir } from '../../engine/testing/restic-cli';
+import { resticOverSftp } from '../../engine/testing/restic-over-sftp';
 import { type SshdServer, sshdPath, startSshd } from '../../engine/testing/sshd-server';
 import {
   createHarness,
@@ -79,20 +80,7 @@ async function packsOf(repoPath: string): Promise<string[]> {
 }
 
 function resticCheckOverSftp(repoPath: string) {
-  const ssh = [
-    'ssh',
-    `-p ${server.port}`,
-    `-i ${server.clientKeyPath}`,
-    `-o UserKnownHostsFile=${server.knownHostsPath}`,
-    '-o StrictHostKeyChecking=yes',
-    '-o BatchMode=yes',
-    `${server.user}@${server.host}`,
-    '-s sftp',
-  ].join(' ');
-  return restic(['-o', `sftp.command=${ssh}`, 'check', '--read-data'], {
-    repo: `sftp:${server.user}@${server.host}:${repoPath}`,
-    password: testRepositoryPassword,
-  });
+  return resticOverSftp(server, repoPath, ['check', '--read-data'], { password: testRepositoryPassword });
 }
 
 describe.runIf(haveSshd)('sessions on an SFTP repository', () => {

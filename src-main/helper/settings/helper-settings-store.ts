@@ -10,7 +10,11 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseRepositoryLocation, type RepositoryLocation } from '../../engine/backend/repository-url';
 import { isEngineError } from '../../engine/errors';
-import { type HelperSettings, helperSettingsSchema } from '../../helper-protocol/session-model';
+import {
+  emptyHelperSettings,
+  type HelperSettings,
+  helperSettingsSchema,
+} from '../../helper-protocol/session-model';
 import { readSecretFile } from './secret-file';
 import { SerialQueue } from './serial-queue';
 import { firstIssue, readJsonState, StateFileError, writeJsonStateAtomic } from './state-file';
@@ -25,16 +29,6 @@ export interface HelperSettingsStoreOptions {
  * default); in an update, a field left out keeps its value. Unknown fields are refused in both.
  */
 const partialSettingsSchema = helperSettingsSchema.partial().strict();
-
-const defaultSettings: HelperSettings = {
-  repository: null,
-  snapshotLocation: null,
-  passwordFile: null,
-  retention: null,
-  sshKeyFile: null,
-  trustedHostKeys: [],
-  s3CredentialsFile: null,
-};
 
 export class HelperSettingsStore {
   /** Updates run one after another, each on the result of the previous one, so none is lost. */
@@ -51,7 +45,7 @@ export class HelperSettingsStore {
 
   async read(): Promise<HelperSettings> {
     const stored = await readJsonState(this.file, partialSettingsSchema, 'SETTINGS_INVALID');
-    return { ...defaultSettings, ...stored };
+    return { ...emptyHelperSettings(), ...stored };
   }
 
   update(patch: Partial<HelperSettings>): Promise<HelperSettings> {

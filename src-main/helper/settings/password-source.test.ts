@@ -3,19 +3,13 @@ import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { HelperSettings } from '../../helper-protocol/session-model';
+import { emptyHelperSettings, type HelperSettings } from '../../helper-protocol/session-model';
 import { SessionError } from '../sessions/session-failure';
 import { PasswordSource, passwordFromFileContents } from './password-source';
 
 const isRoot = process.getuid?.() === 0;
 const noSettings: HelperSettings = {
-  repository: null,
-  snapshotLocation: null,
-  passwordFile: null,
-  retention: null,
-  sshKeyFile: null,
-  trustedHostKeys: [],
-  s3CredentialsFile: null,
+  ...emptyHelperSettings(),
 };
 
 let dir: string;

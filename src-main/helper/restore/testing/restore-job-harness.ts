@@ -8,7 +8,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { RestoreJob } from '../../../helper-protocol/restore-model';
-import type { HelperSettings } from '../../../helper-protocol/session-model';
+import { emptyHelperSettings, type HelperSettings } from '../../../helper-protocol/session-model';
 import { ExecCommandRunner } from '../../../system-state/command-runner/exec-command-runner';
 import type { MachineManifest } from '../../../system-state/manifest/machine-manifest';
 import { testRepositoryBackends } from '../../repository/testing/test-backends';
@@ -109,13 +109,8 @@ export async function createRestoreJobHarness(
     workers: options.workers ?? 1,
   });
   const settings: HelperSettings = {
+    ...emptyHelperSettings(),
     repository: repo.path,
-    snapshotLocation: null,
-    passwordFile: null,
-    retention: null,
-    sshKeyFile: null,
-    trustedHostKeys: [],
-    s3CredentialsFile: null,
     ...options.settings,
   };
   return {

@@ -10,7 +10,12 @@ import { LocalBackend } from '../../../engine/backend/local-backend';
 import { parseChunkerPolynomial } from '../../../engine/chunker/chunker-polynomial';
 import { Repository } from '../../../engine/repository/repository';
 import { makeTempDir, removeTempDir, restic } from '../../../engine/testing/restic-cli';
-import type { HelperSettings, SessionProgress, SessionSummary } from '../../../helper-protocol/session-model';
+import {
+  emptyHelperSettings,
+  type HelperSettings,
+  type SessionProgress,
+  type SessionSummary,
+} from '../../../helper-protocol/session-model';
 import { ExecCommandRunner } from '../../../system-state/command-runner/exec-command-runner';
 import { SettingsStore } from '../../../system-state/location/settings-store';
 import { BtrfsProvider } from '../../../system-state/snapshots/btrfs-provider';
@@ -86,13 +91,9 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     await created.backend.close();
   }
   const settings: HelperSettings = reuse?.settings ?? {
+    ...emptyHelperSettings(),
     repository,
     snapshotLocation: location,
-    passwordFile: null,
-    retention: null,
-    sshKeyFile: null,
-    trustedHostKeys: [],
-    s3CredentialsFile: null,
     ...options.settings,
   };
   const commandRunner = new ExecCommandRunner();
