@@ -24,6 +24,11 @@ export const noSecretsReason =
   'This Backup Manager (console mode) does not keep repository passwords. Set a password file (mode 0600) in ' +
   'the helper settings, or give the helper BACKUP_MANAGER_PASSWORD_FILE in its environment.';
 
+export const noS3KeysReason =
+  'This Backup Manager (console mode) does not keep S3 access keys. Set an S3 credentials file (mode 0600, ' +
+  'AWS_ACCESS_KEY_ID= and AWS_SECRET_ACCESS_KEY= lines) in the helper settings, or give the helper AWS_* in its ' +
+  'environment.';
+
 export function createPasswordHandlers(
   secrets: RepositorySecrets | null,
   access: HelperAccess,
@@ -53,10 +58,13 @@ export function createPasswordHandlers(
           'SETTINGS_INVALID',
           `${repository} is not an S3 repository: it has no access keys`,
         );
-      if (secrets === null) throw new AppError('SECRETS_UNAVAILABLE', noSecretsReason);
+      if (secrets === null) throw new AppError('SECRETS_UNAVAILABLE', noS3KeysReason);
       const availability = secrets.available();
       if (!availability.ok) {
-        throw new AppError('SECRETS_UNAVAILABLE', `Cannot remember the access keys: ${availability.reason}`);
+        throw new AppError(
+          'SECRETS_UNAVAILABLE',
+          `Cannot remember the access keys: ${availability.reason} Set an S3 credentials file in the helper settings instead.`,
+        );
       }
       try {
         await rememberS3Credentials(secrets, repository, credentials);

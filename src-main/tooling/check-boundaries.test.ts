@@ -64,6 +64,9 @@ describe('boundary check', () => {
         "import { b } from './b';",
       ].join('\n'),
       'src-renderer/src/b.ts': 'export const b = 1;\n',
+      'src-main/engine/testing/server.ts': 'export const s = 1;\n',
+      'e2e/support/uses-harness.ts':
+        "import { s } from '../../src-main/engine/testing/server';\nimport { r } from '../../src-main/engine/repo';\n",
     };
 
     beforeAll(() => {
@@ -81,6 +84,7 @@ describe('boundary check', () => {
         [
           'src-main/app/thing.ts:1 "electron": only src-main/electron/ may import electron',
           'src-main/engine/repo.ts:1 "../app/thing": src-main/engine may not import src-main/app (arrows point down; see DESIGN.md)',
+          'e2e/support/uses-harness.ts:2 "../../src-main/engine/repo": e2e may not import src-main/engine (arrows point down; see DESIGN.md)',
           'src-main/ipc/contract.ts:2 "../app/thing": the contract is loaded by the renderer too and may import only zod',
           'src-main/ipc/contract/part.ts:3 "node:fs": the contract is loaded by the renderer too and may import only zod',
           'src-main/ipc/contract/other-part.ts:1 "../../app/thing": the contract is loaded by the renderer too and may import only zod',
