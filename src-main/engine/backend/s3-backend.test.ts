@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import path from 'node:path';
 import {
   CreateMultipartUploadCommand,
@@ -90,6 +91,10 @@ async function keysIn(bucket: string): Promise<string[]> {
   return (listed.Contents ?? []).map((object) => object.Key as string).sort();
 }
 
+/**
+ * Unfinished multipart uploads in the bucket. radosgw's listing may still show an upload for a moment after its
+ * abort was answered (seen once in a few runs): assert with expect.poll, which still fails if it stays.
+ */
 async function uploadsIn(bucket: string): Promise<number> {
   return ((await raw.send(new ListMultipartUploadsCommand({ Bucket: bucket }))).Uploads ?? []).length;
 }
@@ -236,22 +241,6 @@ describe.runIf(haveCeph)('S3 backend against a real Ceph RADOS Gateway', () => {
     expect(refused.location).toBe(`s3:${server.endpoint}/refusals`);
   });
 
-  it('says REPO_UNREACHABLE when nothing listens, after its retries', async () => {
-    const nowhere = new S3Backend({
-      endpoint: 'http://127.0.0.1:1',
-      bucket: 'b',
-      prefix: 'p',
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-      retry: quickRetry,
-    });
-    const started = Date.now();
-    const error = await nowhere.exists().catch((e: unknown) => e);
-    expect(isEngineError(error, 'REPO_UNREACHABLE'), String(error)).toBe(true);
-    // Three attempts, two backoffs of 25-100 ms each.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(50);
-  });
-
   it('creates the bucket when missing, and refuses to create a repository twice', async () => {
     const backend = backendAt('made-by-create', 'p');
     expect(await backend.exists()).toBe(false);
@@ -307,7 +296,7 @@ describe.runIf(haveCeph)('S3 backend against a real Ceph RADOS Gateway', () => {
     const head = await raw.send(new HeadObjectCommand({ Bucket: 'multipart', Key: backend.fileKey(file) }));
     expect(head.ETag).toMatch(/-3"$/); // a multipart object's ETag names its part count
     expect((await backend.read(file)).equals(whole)).toBe(true);
-    expect(await uploadsIn('multipart')).toBe(0);
+    await expect.poll(() => uploadsIn('multipart')).toBe(0);
     await backend.close();
   });
 
@@ -326,7 +315,7 @@ describe.runIf(haveCeph)('S3 backend against a real Ceph RADOS Gateway', () => {
     expect(await codeOf(singleBackend.write({ type: 'data', name: idOf(single) }, single))).toBe(
       'QUOTA_EXCEEDED',
     );
-    expect(await uploadsIn('quota')).toBe(0);
+    await expect.poll(() => uploadsIn('quota')).toBe(0);
     expect(await keysIn('quota')).toEqual([]);
     await backend.close();
     await singleBackend.close();
@@ -350,13 +339,21 @@ describe.runIf(haveCeph)('S3 backend against a real Ceph RADOS Gateway', () => {
         }),
       );
     };
-    await leftover(`repo/data/ab/${'ab'.padEnd(64, '0')}`);
-    await leftover(`elsewhere/data/ab/${'ab'.padEnd(64, '0')}`);
+    const pack = `data/ab/${'ab'.padEnd(64, '0')}`;
+    await leftover(`repo/${pack}`);
+    await leftover(`elsewhere/${pack}`);
     expect(await backend.removeTemporaryFiles()).toEqual({ files: 1, bytes: 100_000 });
     expect(await backend.removeTemporaryFiles()).toEqual({ files: 0, bytes: 0 });
-    expect(await uploadsIn('leftovers')).toBe(1); // the other prefix's
+    await expect.poll(() => uploadsIn('leftovers')).toBe(1); // the other prefix's
     expect((await backend.read({ type: 'index', name: idOf(kept) })).equals(kept)).toBe(true);
     await backend.close();
+    // A repository at the bucket's root shares it with whatever else is there: only its own files' uploads go.
+    const atRoot = backendAt('leftovers', '');
+    await leftover(pack);
+    await leftover('someone-else/upload.bin');
+    expect(await atRoot.removeTemporaryFiles()).toEqual({ files: 1, bytes: 100_000 });
+    await expect.poll(() => uploadsIn('leftovers')).toBe(2); // elsewhere/… and someone-else/…
+    await atRoot.close();
   });
 
   it('reads ranges, suffixes and into the caller’s buffer; NOT_FOUND and CORRUPT as the contract says', async () => {
@@ -396,5 +393,47 @@ describe.runIf(haveCeph)('S3 backend against a real Ceph RADOS Gateway', () => {
     await backend.remove(file);
     expect(await codeOf(backend.stat(file))).toBe('NOT_FOUND');
     await backend.close();
+  });
+});
+
+describe('S3 backend without a working server', () => {
+  it('says REPO_UNREACHABLE when nothing listens, after its retries', async () => {
+    const nowhere = new S3Backend({
+      endpoint: 'http://127.0.0.1:1',
+      bucket: 'b',
+      prefix: 'p',
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      retry: quickRetry,
+    });
+    const started = Date.now();
+    const error = await nowhere.exists().catch((e: unknown) => e);
+    expect(isEngineError(error, 'REPO_UNREACHABLE'), String(error)).toBe(true);
+    // Three attempts, two backoffs of 25-100 ms each.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(50);
+  });
+
+  it('says REPO_UNREACHABLE when the server takes connections but never answers: each attempt times out', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const backend = new S3Backend({
+      endpoint: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+      bucket: 'b',
+      prefix: '',
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      retry: quickRetry,
+      idleTimeoutMs: 200,
+    });
+    try {
+      const error = await backend.exists().catch((e: unknown) => e);
+      expect(isEngineError(error, 'REPO_UNREACHABLE'), String(error)).toBe(true);
+      expect(sockets).toHaveLength(quickRetry.attempts); // one connection per attempt, each given up on
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+      await backend.close();
+    }
   });
 });

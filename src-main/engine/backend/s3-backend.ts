@@ -67,9 +67,13 @@ export interface S3Options {
   /** Keys per listing request (default 1000, S3's maximum). */
   listPageSize?: number;
   retry?: RetryPolicy;
-  /** Milliseconds to wait for a TCP connection (default 10 s) and for an idle socket (default 60 s). */
+  /** Milliseconds to wait for a TCP connection (default 10 s). */
   connectTimeoutMs?: number;
-  requestTimeoutMs?: number;
+  /**
+   * Milliseconds a request's connection may stay silent, sending or receiving, before the attempt is given up
+   * (default 60 s). Not a limit on the whole request: a large upload on a slow link takes as long as it takes.
+   */
+  idleTimeoutMs?: number;
 }
 
 export class S3Backend implements Backend {
@@ -114,7 +118,7 @@ export class S3Backend implements Backend {
       logger: silentLogger,
       requestHandler: {
         connectionTimeout: options.connectTimeoutMs ?? 10_000,
-        requestTimeout: options.requestTimeoutMs ?? 60_000,
+        socketTimeout: options.idleTimeoutMs ?? 60_000,
       },
     });
   }
@@ -227,7 +231,10 @@ export class S3Backend implements Backend {
    */
   async removeTemporaryFiles(): Promise<{ files: number; bytes: number }> {
     const prefix = this.prefix === '' ? '' : `${this.prefix}/`;
-    return this.request(prefix, () => abortLeftoverUploads(this.client, this.bucket, prefix, this.retry));
+    const ours = (key: string) => isLayoutKey(key.slice(prefix.length));
+    return this.request(prefix, () =>
+      abortLeftoverUploads(this.client, this.bucket, prefix, ours, this.retry),
+    );
   }
 
   async close(): Promise<void> {
@@ -287,6 +294,16 @@ export class S3Backend implements Backend {
       throw engineErrorOf(error, this.location, key);
     }
   }
+}
+
+/** A key (below the repository's prefix) that is a file of restic's layout. */
+function isLayoutKey(rest: string): boolean {
+  if (rest === 'config') return true;
+  return Object.entries(typeDirs).some(
+    ([type, dir]) =>
+      rest.startsWith(`${dir}/`) &&
+      layoutName(type as Exclude<FileType, 'config'>, rest.slice(dir.length + 1)) !== null,
+  );
 }
 
 /** The file name a key below its type's "directory" holds in restic's layout, or null for anything else. */

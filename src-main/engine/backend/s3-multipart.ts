@@ -119,11 +119,15 @@ async function complete(
   }
 }
 
-/** Aborts every unfinished multipart upload under `prefix`: what writes cut short by a crash left behind. */
+/**
+ * Aborts the unfinished multipart uploads under `prefix` whose key is `ours` (a repository file's): what writes
+ * cut short by a crash left behind. Uploads of other keys belong to someone else sharing the bucket.
+ */
 export async function abortLeftoverUploads(
   client: S3Client,
   Bucket: string,
   Prefix: string,
+  ours: (key: string) => boolean,
   retry: RetryPolicy,
 ): Promise<{ files: number; bytes: number }> {
   const removed = { files: 0, bytes: 0 };
@@ -136,10 +140,19 @@ export async function abortLeftoverUploads(
     for (const upload of page.Uploads ?? []) {
       const Key = upload.Key as string;
       const UploadId = upload.UploadId as string;
-      const bytes = await storedPartBytes(client, Bucket, Key, UploadId, retry);
-      await withRetries(retry, () => client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId })));
-      removed.files++;
-      removed.bytes += bytes;
+      if (!ours(Key)) continue;
+      try {
+        const bytes = await storedPartBytes(client, Bucket, Key, UploadId, retry);
+        await withRetries(retry, () =>
+          client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId })),
+        );
+        removed.files++;
+        removed.bytes += bytes;
+      } catch (error) {
+        // Gone since it was listed: completed or aborted meanwhile, or an entry a listing still showed just
+        // after its abort (radosgw does, for a moment).
+        if ((error as { name?: string }).name !== 'NoSuchUpload') throw error;
+      }
     }
     if (!page.IsTruncated) return removed;
     KeyMarker = page.NextKeyMarker;
