@@ -413,6 +413,17 @@ describe('S3 backend without a working server', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(50);
   });
 
+  it('keeps user information in an endpoint URL out of its location', () => {
+    const backend = new S3Backend({
+      endpoint: 'https://someone:a-password@s3.example.org:8443',
+      bucket: 'b',
+      prefix: 'hosts/one',
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret' },
+    });
+    expect(backend.location).toBe('s3:https://s3.example.org:8443/b/hosts/one');
+  });
+
   it('says REPO_UNREACHABLE when the server takes connections but never answers: each attempt times out', async () => {
     const sockets: Socket[] = [];
     const silent = createServer((socket) => sockets.push(socket));

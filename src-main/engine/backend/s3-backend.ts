@@ -184,15 +184,15 @@ export class S3Backend implements Backend {
   async read(file: FileHandle, range?: ReadRange): Promise<Buffer> {
     const key = this.fileKey(file);
     const what = `${this.location}: ${key}`;
+    // Malformed ranges are refused before any request (the size given only lets the check pass for real ones).
+    if (range !== undefined) resolveRange(what, Number.MAX_SAFE_INTEGER, range);
     let request = rangeRequest(range);
-    if (request === null || range?.length === 0) {
-      // Ranges that need the size (a length from the end, an open end, nothing): resolve them as the local
-      // backend does, which also rejects malformed ones.
+    if (request === null) {
+      // Ranges that need the size (a length counted from the end, an open end, nothing at all): resolved as the
+      // local backend resolves them, CORRUPT when the file is too short.
       const { start, length } = resolveRange(what, (await this.stat(file)).size, range);
       if (length === 0) return Buffer.alloc(0);
       request = { header: `bytes=${start}-${start + length - 1}`, expected: length };
-    } else if (range !== undefined) {
-      resolveRange(what, Number.MAX_SAFE_INTEGER, range); // only to reject malformed ranges
     }
     return this.request(key, () => getObject(this.target(key), what, request, range?.into));
   }
