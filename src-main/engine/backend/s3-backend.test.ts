@@ -5,7 +5,8 @@
  * backup adopts what was stored; refused keys, quotas, listings, multipart uploads and range reads.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import path from 'node:path';
 import {
@@ -21,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backup } from '../archiver/archiver';
 import { isEngineError } from '../errors';
 import { idOf } from '../ids';
+import { prune } from '../prune/prune';
 import { Repository } from '../repository/repository';
 import { restore } from '../restore/restorer';
 import { codeOf } from '../testing/backend-testing';
@@ -195,6 +197,38 @@ describe.runIf(haveCeph)('S3 backend against a real Ceph RADOS Gateway', () => {
     const check = await resticOnS3('drop', 'repo', ['check', '--read-data']);
     expect(check.code, check.stderr + check.stdout).toBe(0);
   }, 120_000);
+
+  it('forget and prune on S3 with worker threads: restic check passes, the kept snapshot restores', async () => {
+    const source = path.join(dir, 'source-prune');
+    await mkdir(source, { recursive: true });
+    const kept = randomBytes(2_000_000);
+    await writeFile(path.join(source, 'kept.bin'), kept);
+    await writeFile(path.join(source, 'dropped.bin'), randomBytes(3_000_000));
+    const backend = backendAt('prune', 'repo');
+    const repo = await Repository.init(backend, testPassword, options);
+    const first = await backup(repo, { paths: [source], workers: 2 });
+    await rm(path.join(source, 'dropped.bin'));
+    const second = await backup(repo, { paths: [source], workers: 2 });
+    await backend.remove({ type: 'snapshot', name: first.snapshotId }); // what forget does
+    await backend.close();
+
+    const pruning = await Repository.open(backendAt('prune', 'repo'), testPassword);
+    const pruned = await prune(pruning);
+    await pruning.backend.close();
+    // dropped.bin's blobs shared a pack with kept.bin's: the pack was repacked, its unused 3 MB deleted.
+    expect(pruned.bytesRemoved).toBeGreaterThan(2_900_000);
+    const check = await resticOnS3('prune', 'repo', ['check', '--read-data']);
+    expect(check.code, check.stderr + check.stdout).toBe(0);
+
+    const reopened = await Repository.open(backendAt('prune', 'repo'), testPassword);
+    await reopened.loadIndex();
+    const target = path.join(dir, 'restored-prune');
+    const restored = await restore(reopened, { source: second.snapshot, target, workers: 2 });
+    expect(restored.failures).toEqual([]);
+    expect((await readFile(path.join(target, source, 'kept.bin'))).equals(kept)).toBe(true);
+    expect(existsSync(path.join(target, source, 'dropped.bin'))).toBe(false);
+    await reopened.backend.close();
+  });
 
   it('rides out a gateway restart by retrying with backoff', async () => {
     const backend = backendAt('retry', '', { retry: { attempts: 8, baseDelayMs: 200, maxDelayMs: 2_000 } });
