@@ -39,7 +39,13 @@ import {
 } from './backend';
 import { filePathParts, resolveRange, typeDirs } from './restic-layout';
 import { engineErrorOf } from './s3-errors';
-import { abortLeftoverUploads, minimumPartSize, type ObjectTarget, uploadInParts } from './s3-multipart';
+import {
+  abortLeftoverUploads,
+  contentMd5,
+  minimumPartSize,
+  type ObjectTarget,
+  uploadInParts,
+} from './s3-multipart';
 import { getObject, rangeRequest } from './s3-object-read';
 import { defaultRetryPolicy, type RetryPolicy, withRetries } from './s3-retry';
 
@@ -205,6 +211,7 @@ export class S3Backend implements Backend {
       await this.request(key, () => uploadInParts(this.target(key), pieces, this.partSize));
       return;
     }
+    const md5 = contentMd5(pieces);
     await this.send(key, () =>
       this.client.send(
         new PutObjectCommand({
@@ -214,6 +221,8 @@ export class S3Backend implements Backend {
           // stream for each attempt.
           Body: Readable.from(pieces),
           ContentLength: size,
+          ContentMD5: md5,
+          ContentType: 'application/octet-stream',
         }),
       ),
     );

@@ -32,6 +32,7 @@ describe('S3 failures', () => {
       answer('InternalError', 500),
       answer('Unknown', 502),
       answer('TooManyRequests', 429),
+      answer('BadDigest', 400),
       new EngineError('REPO_UNREACHABLE', 'the answer ended early'),
     ]) {
       expect(isRetryable(error), String(error)).toBe(true);

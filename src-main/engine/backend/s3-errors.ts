@@ -29,8 +29,8 @@ const networkCodes = new Set([
   'EAI_AGAIN',
 ]);
 
-/** S3 error codes that ask the client to slow down or come back: retried like a 5xx. */
-const throttlingCodes = new Set([
+/** S3 error codes worth another attempt, as a 5xx is: the server asks to slow down or come back, or a body was damaged. */
+const retryableCodes = new Set([
   'SlowDown',
   'Throttling',
   'ThrottlingException',
@@ -39,6 +39,9 @@ const throttlingCodes = new Set([
   'ServiceUnavailable',
   'InternalError',
   'RequestTimeout',
+  // The body the server received is not the one sent (Content-MD5, or a signed payload's hash): sent again.
+  'BadDigest',
+  'XAmzContentSHA256Mismatch',
 ]);
 
 const authCodes = new Set([
@@ -85,7 +88,7 @@ export function isRetryable(error: unknown): boolean {
   const httpStatus = status(failure);
   return (
     isNetworkFailure(error) ||
-    throttlingCodes.has(errorCode(failure)) ||
+    retryableCodes.has(errorCode(failure)) ||
     httpStatus === 429 ||
     (httpStatus !== undefined && httpStatus >= 500 && httpStatus !== 501 && httpStatus !== 507)
   );

@@ -3,6 +3,7 @@
  * write leaves no parts stored (which S3 would keep, and bill, until someone aborts them). A process killed in the
  * middle still leaves its upload behind: abortLeftoverUploads removes those (Backend.removeTemporaryFiles).
  */
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
@@ -48,6 +49,17 @@ export function* partsOf(data: readonly Uint8Array[], partSize: number): Generat
   if (partLength > 0) yield part;
 }
 
+/**
+ * The Content-MD5 header of a body: the server recomputes it and refuses the body (BadDigest) when a byte changed
+ * on the way. The signature does not cover a streamed body (its hash is UNSIGNED-PAYLOAD), so this is what
+ * catches corruption in transit on plain HTTP; restic sends it as well.
+ */
+export function contentMd5(pieces: readonly Uint8Array[]): string {
+  const hash = createHash('md5');
+  for (const piece of pieces) hash.update(piece);
+  return hash.digest('base64');
+}
+
 function lengthOf(pieces: readonly Uint8Array[]): number {
   return pieces.reduce((sum, piece) => sum + piece.length, 0);
 }
@@ -60,7 +72,7 @@ export async function uploadInParts(
 ): Promise<void> {
   const { client, bucket: Bucket, key: Key, retry } = target;
   const created = await withRetries(retry, () =>
-    client.send(new CreateMultipartUploadCommand({ Bucket, Key })),
+    client.send(new CreateMultipartUploadCommand({ Bucket, Key, ContentType: 'application/octet-stream' })),
   );
   const UploadId = created.UploadId as string;
   try {
@@ -77,6 +89,7 @@ export async function uploadInParts(
             // A fresh stream for each attempt: a stream is read once.
             Body: Readable.from(part),
             ContentLength: lengthOf(part),
+            ContentMD5: contentMd5(part),
           }),
         ),
       );
