@@ -19,7 +19,7 @@ import { restore } from '../restore/restorer';
 import { haveCeph } from '../testing/ceph-rgw-server';
 import { makeTempDir, removeTempDir, testPassword } from '../testing/restic-cli';
 import { cephRgwFixture } from '../testing/s3-testing';
-import type { Backend, FileInfo } from './backend';
+import { type Backend, type FileInfo, writeDataLength } from './backend';
 
 const options = { chunkerPolynomial: 0x3da3358b4dc173n, kdf: { N: 1024, r: 8, p: 1 } };
 const s3 = cephRgwFixture('S3 backend with the engine and restic');
@@ -110,15 +110,20 @@ describe.runIf(haveCeph)('S3 backend with the engine and restic, on a real Ceph 
     // No drafts on S3: each pack is one write.
     expect((backend as Backend).startFile).toBeUndefined();
     let packsStored = 0;
+    let bytesStored = 0;
     const write = backend.write.bind(backend);
     backend.write = async (file, data) => {
       await write(file, data);
-      if (file.type === 'data' && ++packsStored === 2) await s3.server.stopGateway();
+      if (file.type !== 'data') return;
+      bytesStored += writeDataLength(data);
+      if (++packsStored === 2) await s3.server.stopGateway();
     };
     try {
       const failure = await backup(repo, { paths: [source], workers: 0 }).catch((e: unknown) => e);
       expect(isEngineError(failure, 'REPO_UNREACHABLE'), String(failure)).toBe(true);
-      expect(packsStored).toBe(2);
+      // The engine uploads a pack while it fills the next: one already on its way when the gateway was told to
+      // stop may have been stored as well (a stopping gateway finishes the requests it has).
+      expect(packsStored).toBeGreaterThanOrEqual(2);
     } finally {
       await backend.close();
       await s3.server.startGateway();
@@ -127,8 +132,9 @@ describe.runIf(haveCeph)('S3 backend with the engine and restic, on a real Ceph 
     const again = await Repository.open(s3.backendAt('drop', 'repo'), testPassword);
     await again.loadIndex();
     const resumed = await backup(again, { paths: [source], workers: 0 });
-    // The two packs stored before the drop are adopted, not uploaded again: less than 45 MB minus two packs.
-    expect(resumed.bytesAdded).toBeLessThan(45_000_000 - 2 * 15_000_000);
+    // Every pack stored before the drop is adopted, not uploaded again: the backup adds the 45 MB less what was
+    // stored (within 100 kB: blob encryption overhead and trees).
+    expect(resumed.bytesAdded).toBeLessThan(45_000_000 - bytesStored + 100_000);
     await again.backend.close();
     const check = await s3.resticOnS3('drop', 'repo', ['check', '--read-data']);
     expect(check.code, check.stderr + check.stdout).toBe(0);
