@@ -5,6 +5,7 @@
  *
  * - A PUT is atomic (an object appears whole or not at all) and durable once the server answers, which is the
  *   Backend contract for `write`; large files go up as multipart uploads (s3-multipart.ts), aborted on failure.
+ *   Every body carries its Content-MD5, so the server refuses one damaged on the way (then it is sent again).
  * - No `startFile`: an object cannot be renamed, and a pack's name is its hash, known only once it is complete.
  *   A draft would have to be uploaded under a temporary name and then copied server-side and deleted — three
  *   requests and a second copy of every pack on the server, to save holding one pack (16 MiB) in memory. restic

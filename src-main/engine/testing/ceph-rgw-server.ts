@@ -15,7 +15,7 @@
  */
 import { type ChildProcess, execFile as execFileCallback, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -105,7 +105,11 @@ rgw bucket quota ttl = 0
 /** A daemon in the foreground (-f), its output appended to a log file of the directory. */
 function launch(binary: string, args: readonly string[], log: string): ChildProcess {
   const out = openSync(log, 'a');
-  return spawn(binary, [...args, '-f'], { stdio: ['ignore', out, out] });
+  try {
+    return spawn(binary, [...args, '-f'], { stdio: ['ignore', out, out] });
+  } finally {
+    closeSync(out); // the daemon has its own copy
+  }
 }
 
 /** TERM, up to 5 s to exit, then KILL (or KILL at once). */
