@@ -67,6 +67,12 @@ describe.runIf(haveCeph)('S3 backend requests against a real Ceph RADOS Gateway'
     await backend.write({ type: 'config', name: '' }, Buffer.from('config'));
     expect(await backend.exists()).toBe(true);
     expect(await codeOf(backend.create())).toBe('ALREADY_EXISTS');
+    // A region the server has no buckets in: named, with the setting to change.
+    const elsewhere = s3.backendAt('made-in-eu', 'p', { region: 'eu-west-1' });
+    const refusal = await elsewhere.create().catch((e: unknown) => e);
+    expect(isEngineError(refusal, 'INVALID_ARGUMENT'), String(refusal)).toBe(true);
+    expect(String(refusal)).toContain('"eu-west-1"');
+    await elsewhere.close();
     // Another prefix in the same bucket is another repository.
     await s3.backendAt('made-by-create', 'other').create();
     await backend.close();

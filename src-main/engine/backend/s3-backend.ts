@@ -284,8 +284,17 @@ export class S3Backend implements Backend {
           };
     await this.send(Bucket, () =>
       this.client.send(new CreateBucketCommand({ Bucket, ...configuration })).catch((error) => {
+        const name = (error as { name?: string }).name;
         // Made by someone else (or by our own earlier attempt whose answer was lost) in the meantime.
-        if ((error as { name?: string }).name === 'BucketAlreadyOwnedByYou') return;
+        if (name === 'BucketAlreadyOwnedByYou') return;
+        // S3-compatible servers know their own locations only (Ceph: its zonegroup's name), and an AWS_REGION
+        // set for AWS is a common leftover: say which setting to change rather than "the request failed".
+        if (name === 'InvalidLocationConstraint') {
+          throw new EngineError(
+            'INVALID_ARGUMENT',
+            `${this.location}: the server does not create buckets in region ${JSON.stringify(this.options.region)}; set the region it uses (AWS_REGION; us-east-1 for most S3-compatible servers)`,
+          );
+        }
         throw error;
       }),
     );
