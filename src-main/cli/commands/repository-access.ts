@@ -8,21 +8,16 @@
  * id_rsa, else the SSH agent (SSH_AUTH_SOCK); the host key must be in BACKUP_MANAGER_KNOWN_HOSTS (default
  * ~/.ssh/known_hosts) — an unknown host is refused with HOST_KEY_MISMATCH, showing its fingerprint.
  *
- * S3 (`s3:https://host[:port]/bucket[/prefix]`): the access keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY
- * (and AWS_SESSION_TOKEN), as restic reads them; else the AWS SDK's provider chain (AWS_PROFILE in
- * ~/.aws/credentials and ~/.aws/config, SSO, web identity, the instance's role). The region from AWS_REGION or
- * AWS_DEFAULT_REGION, else us-east-1 (what S3-compatible servers expect).
+ * S3 (`s3:https://host[:port]/bucket[/prefix]`): keys and region from the AWS variables or profile (s3-access.ts).
  */
 
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import path from 'node:path';
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { Backend } from '../../engine/backend/backend';
 import { LocalBackend } from '../../engine/backend/local-backend';
 import { parseRepositoryLocation } from '../../engine/backend/repository-url';
-import { S3Backend, type S3Options } from '../../engine/backend/s3-backend';
 import { readKnownHosts, SftpBackend } from '../../engine/backend/sftp-backend';
 import { isEngineError } from '../../engine/errors';
 import { Repository } from '../../engine/repository/repository';
@@ -102,26 +97,11 @@ export async function openBackend(
       knownHosts: await readKnownHosts(knownHostsFile),
     });
   } else {
-    backend = new S3Backend({
-      endpoint: parsed.endpoint,
-      bucket: parsed.bucket,
-      prefix: parsed.prefix,
-      region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
-      credentials: s3Credentials(env),
-    });
+    const { openS3Backend } = await import('./s3-access');
+    backend = openS3Backend(parsed, env);
   }
   openBackends.add(backend);
   return backend;
-}
-
-/** restic's variables when both keys are set; else the SDK's chain, which reads the profile when it is asked. */
-function s3Credentials(env: NodeJS.ProcessEnv): S3Options['credentials'] {
-  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = env;
-  if (accessKeyId && secretAccessKey) {
-    const sessionToken = env.AWS_SESSION_TOKEN;
-    return sessionToken ? { accessKeyId, secretAccessKey, sessionToken } : { accessKeyId, secretAccessKey };
-  }
-  return defaultProvider(env.AWS_PROFILE ? { profile: env.AWS_PROFILE } : {});
 }
 
 function defaultKeyFile(): string | undefined {
