@@ -118,6 +118,31 @@ describe.runIf(haveSshd)('sessions on an SFTP repository', () => {
     expect(failure?.check).toBe('repository');
   }, 60_000);
 
+  it('server gone while the snapshot is read back: REPO_UNREACHABLE and restarted, not VERIFY_FAILED', async () => {
+    const repoPath = path.join(server.dataDir, 'session-verify-drop');
+    const location = await initRemote(repoPath);
+    const source = path.join(dir, 'verify-drop');
+    await mkdir(source, { recursive: true });
+    await writeFile(path.join(source, 'a.txt'), 'read back after a blip\n');
+    harness = await createHarness({
+      settings: remoteSettings(location),
+      hooks: {
+        beforePhase: async (_id, phase, attempt) => {
+          if (phase === 'verify' && attempt === 1) await server.kill();
+          if (phase === 'preflight' && attempt === 2) await server.restart();
+        },
+      },
+    });
+    const { session } = await harness.runner.start({ source: 'files', paths: [source], trigger: 'manual' });
+    const ended = await harness.runner.wait(session.id);
+    expect(ended.status, problemsOf(harness, ended.id)).toBe('completed');
+    const detail = harness.journal.getSession(session.id);
+    expect(detail?.attempts.map((attempt) => attempt.outcome)).toEqual(['interrupted', 'completed']);
+    expect(detail?.attempts[0]?.failure?.code).toBe('REPO_UNREACHABLE');
+    const check = await resticCheckOverSftp(repoPath);
+    expect(check.code, check.stderr + check.stdout).toBe(0);
+  }, 120_000);
+
   it('server gone mid-backup: interrupted REPO_UNREACHABLE, restarted automatically, resumes without re-uploading', async () => {
     const repoPath = path.join(server.dataDir, 'session-drop');
     const location = await initRemote(repoPath);

@@ -93,6 +93,14 @@ export async function verifySnapshot(
     if (problems.length === 0) return { trees: visited.size, dataBlobs: dataBlobs.size };
   } catch (error) {
     if (error instanceof SessionError || isEngineError(error, 'CANCELLED')) throw error;
+    // The storage went away or refused us while reading back: no evidence against the snapshot. The code is kept
+    // (REPO_UNREACHABLE is retried: the next attempt backs up again, cheaply, and reads back again).
+    if (
+      isEngineError(error, 'REPO_UNREACHABLE') ||
+      isEngineError(error, 'AUTH_FAILED') ||
+      isEngineError(error, 'HOST_KEY_MISMATCH')
+    )
+      throw error;
     if (!isEngineError(error)) throw error;
     throw new SessionError(
       'VERIFY_FAILED',
