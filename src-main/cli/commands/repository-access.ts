@@ -11,7 +11,6 @@
  * S3 (`s3:https://host[:port]/bucket[/prefix]`): keys and region from the AWS variables or profile (s3-access.ts).
  */
 
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import path from 'node:path';
@@ -19,6 +18,7 @@ import type { Backend } from '../../engine/backend/backend';
 import { LocalBackend } from '../../engine/backend/local-backend';
 import { parseRepositoryLocation } from '../../engine/backend/repository-url';
 import { readKnownHosts, SftpBackend } from '../../engine/backend/sftp-backend';
+import { defaultSshKeyFile } from '../../engine/backend/ssh-default-key';
 import { isEngineError } from '../../engine/errors';
 import { Repository } from '../../engine/repository/repository';
 import { optionValue, type ParsedArgs } from '../cli-args';
@@ -77,7 +77,7 @@ export async function openBackend(
   if (parsed.kind === 'local') {
     backend = new LocalBackend(parsed.path);
   } else if (parsed.kind === 'sftp') {
-    const keyFile = optionValue(args, 'ssh-key') ?? env.BACKUP_MANAGER_SSH_KEY ?? defaultKeyFile();
+    const keyFile = optionValue(args, 'ssh-key') ?? env.BACKUP_MANAGER_SSH_KEY ?? defaultSshKeyFile();
     const knownHostsFile = env.BACKUP_MANAGER_KNOWN_HOSTS ?? path.join(homedir(), '.ssh', 'known_hosts');
     const agent = keyFile === undefined ? env.SSH_AUTH_SOCK : undefined;
     if (keyFile === undefined && agent === undefined) {
@@ -102,13 +102,6 @@ export async function openBackend(
   }
   openBackends.add(backend);
   return backend;
-}
-
-function defaultKeyFile(): string | undefined {
-  const dir = path.join(homedir(), '.ssh');
-  return ['id_ed25519', 'id_ecdsa', 'id_rsa']
-    .map((name) => path.join(dir, name))
-    .find((file) => existsSync(file));
 }
 
 async function readKeyFile(file: string): Promise<Buffer> {

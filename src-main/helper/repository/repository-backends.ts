@@ -4,7 +4,6 @@
  * helper's known_hosts), or S3 with the keys handed over or read from the credentials file. Sessions, the restore
  * wizard and the repository check all open repositories here, so they agree on what "trusted" means.
  */
-import { existsSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import path from 'node:path';
 import type { Backend } from '../../engine/backend/backend';
@@ -12,6 +11,7 @@ import { LocalBackend } from '../../engine/backend/local-backend';
 import { parseRepositoryLocation, type RepositoryLocation } from '../../engine/backend/repository-url';
 import { knownHostKeys, readKnownHosts, SftpBackend } from '../../engine/backend/sftp-backend';
 import { probeHostKey } from '../../engine/backend/sftp-host-key';
+import { defaultSshKeyFile } from '../../engine/backend/ssh-default-key';
 import { EngineError } from '../../engine/errors';
 import type { HostKeyState, S3CredentialsParams } from '../../helper-protocol/protocol';
 import type { HelperSettings, TrustedHostKey } from '../../helper-protocol/session-model';
@@ -86,7 +86,7 @@ export class RepositoryBackends {
 
   private async openSftp(location: SftpRepositoryLocation, settings: HelperSettings): Promise<Backend> {
     const trusted = trustedKeyOf(settings.trustedHostKeys, location.host, location.port);
-    const keyFile = settings.sshKeyFile ?? this.options.env.BACKUP_MANAGER_SSH_KEY ?? defaultKeyFile();
+    const keyFile = settings.sshKeyFile ?? this.options.env.BACKUP_MANAGER_SSH_KEY ?? defaultSshKeyFile();
     const agent = keyFile === undefined ? this.options.env.SSH_AUTH_SOCK : undefined;
     if (keyFile === undefined && agent === undefined)
       throw new EngineError(
@@ -143,11 +143,4 @@ export function withTrustedKey(trusted: readonly TrustedHostKey[], entry: Truste
     (other) => !(other.host.toLowerCase() === entry.host.toLowerCase() && other.port === entry.port),
   );
   return [...others, entry];
-}
-
-function defaultKeyFile(): string | undefined {
-  const dir = path.join(homedir(), '.ssh');
-  return ['id_ed25519', 'id_ecdsa', 'id_rsa']
-    .map((name) => path.join(dir, name))
-    .find((file) => existsSync(file));
 }
