@@ -20,25 +20,39 @@ export interface RemoteSettingsActions {
 
 export function createRemoteSettingsActions(kit: SettingsKit): RemoteSettingsActions {
   const { api, set, get, patchChange, saveSetting, readPasswordStatus, currentRepository } = kit;
+
+  /** Checks the typed path of a secret file setting and saves it; the input is emptied once the helper took it. */
+  const savePathSetting = async (
+    field: 'sshKeyFile' | 's3CredentialsFile',
+    input: 'sshKeyFileInput' | 's3CredentialsFileInput',
+    example: string,
+    notice: (path: string) => string,
+  ): Promise<boolean> => {
+    const checked = checkPath(get()[input], example);
+    if (!checked.ok) {
+      patchChange(field, { problem: checked.problem, refusal: null, notice: null });
+      return false;
+    }
+    const saved = await saveSetting(field, { [field]: checked.path }, (s) =>
+      notice(s[field] ?? checked.path),
+    );
+    if (saved) set({ [input]: '' });
+    return saved !== null;
+  };
+
   return {
     setSshKeyFileInput(value) {
       set({ sshKeyFileInput: value });
       patchChange('sshKeyFile', { problem: null, refusal: null });
     },
 
-    async saveSshKeyFile() {
-      const checked = checkPath(get().sshKeyFileInput, '/etc/backup-manager/ssh_key');
-      if (!checked.ok) {
-        patchChange('sshKeyFile', { problem: checked.problem, refusal: null, notice: null });
-        return false;
-      }
-      const saved = await saveSetting(
+    saveSshKeyFile() {
+      return savePathSetting(
         'sshKeyFile',
-        { sshKeyFile: checked.path },
-        (s) => `The helper now logs in to the SFTP server with ${s.sshKeyFile}.`,
+        'sshKeyFileInput',
+        '/etc/backup-manager/ssh_key',
+        (path) => `The helper now logs in to the SFTP server with ${path}.`,
       );
-      if (saved) set({ sshKeyFileInput: '' });
-      return saved !== null;
     },
 
     setS3CredentialsFileInput(value) {
@@ -47,21 +61,15 @@ export function createRemoteSettingsActions(kit: SettingsKit): RemoteSettingsAct
     },
 
     async saveS3CredentialsFile() {
-      const checked = checkPath(get().s3CredentialsFileInput, '/etc/backup-manager/s3-credentials');
-      if (!checked.ok) {
-        patchChange('s3CredentialsFile', { problem: checked.problem, refusal: null, notice: null });
-        return false;
-      }
-      const saved = await saveSetting(
+      const saved = await savePathSetting(
         's3CredentialsFile',
-        { s3CredentialsFile: checked.path },
-        (s) => `Scheduled sessions now read the access keys from ${s.s3CredentialsFile}.`,
+        's3CredentialsFileInput',
+        '/etc/backup-manager/s3-credentials',
+        (path) => `Scheduled sessions now read the access keys from ${path}.`,
       );
-      if (saved) {
-        set({ s3CredentialsFileInput: '' });
-        await readPasswordStatus();
-      }
-      return saved !== null;
+      // Whether scheduled sessions have keys shows in the status.
+      if (saved) await readPasswordStatus();
+      return saved;
     },
 
     async rememberS3Credentials(credentials) {
