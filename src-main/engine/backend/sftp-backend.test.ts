@@ -252,6 +252,30 @@ describe.runIf(haveSshd)('SFTP backend against a real sshd', () => {
     await later.close();
   }, 60_000);
 
+  it('works with fewer SFTP channels when the server allows fewer sessions per connection', async () => {
+    const strict = await startSshd({ config: ['MaxSessions 2'] });
+    try {
+      const backend = new SftpBackend({
+        host: strict.host,
+        port: strict.port,
+        user: strict.user,
+        path: path.join(strict.dataDir, 'repo'),
+        privateKey: await readFile(strict.clientKeyPath),
+        knownHosts: await readFile(strict.knownHostsPath, 'utf8'),
+        channels: 4,
+      });
+      await backend.create();
+      const contents = Array.from({ length: 6 }, () => randomBytes(700_000));
+      await Promise.all(contents.map((bytes) => backend.write({ type: 'index', name: idOf(bytes) }, bytes)));
+      for (const bytes of contents) {
+        expect((await backend.read({ type: 'index', name: idOf(bytes) })).equals(bytes)).toBe(true);
+      }
+      await backend.close();
+    } finally {
+      await strict.stop();
+    }
+  });
+
   it('refuses a host key that is not the known one, naming the key it was shown', async () => {
     const other = 'AAAAC3NzaC1lZDI1NTE5AAAAIBd3GAZiOSzH0rF8t8CvVQH7kqrdAUQzKY5Lr0s3ZmUf';
     const backend = await backendAt(path.join(server.dataDir, 'nothing'), {

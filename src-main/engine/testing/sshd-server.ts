@@ -61,7 +61,12 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-export async function startSshd(): Promise<SshdServer> {
+export interface SshdOptions {
+  /** More sshd_config lines (e.g. `MaxSessions 2`, for a server stricter than the default). */
+  config?: readonly string[];
+}
+
+export async function startSshd(options: SshdOptions = {}): Promise<SshdServer> {
   const dir = await makeTempDir('sshd');
   const dataDir = path.join(dir, 'data');
   await mkdir(dataDir);
@@ -88,6 +93,7 @@ export async function startSshd(): Promise<SshdServer> {
       'UsePAM no',
       'StrictModes no',
       'Subsystem sftp internal-sftp',
+      ...(options.config ?? []),
       '',
     ].join('\n'),
   );
