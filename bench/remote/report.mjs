@@ -2,7 +2,10 @@
 /** The tables `npm run bench:remote` prints for one target: medians, ratios ours/restic, spread and CPU. */
 import { median } from '../shared/measure.mjs';
 
-/** @typedef {import('../shared/measure.mjs').Sample & { serverCpuSeconds: number }} Measurement */
+/**
+ * A sample with the CPU of the server and of restic's helper processes (its ssh; included in cpuSeconds) meanwhile.
+ * @typedef {import('../shared/measure.mjs').Sample & { serverCpuSeconds: number, helperCpuSeconds: number }} Measurement
+ */
 
 /**
  * @param {string} target @param {number} bytes the dataset's size (throughput is source bytes per second)
@@ -30,11 +33,14 @@ export function printResults(target, bytes, samples) {
   for (const [op, { ours, restic }] of Object.entries(samples)) {
     console.log(`${op.padEnd(10)} restic ${spread(restic)}   ours ${spread(ours)}`);
   }
-  console.log('CPU s (median)   restic (with its ssh)   server for restic   ours   server for ours');
+  console.log(
+    'CPU s (median)   restic (with its ssh)   of which ssh   server for restic   ours   server for ours',
+  );
   for (const [op, { ours, restic }] of Object.entries(samples)) {
     console.log(
-      `${op.padEnd(16)} ${cpu(restic, 'cpuSeconds').padStart(21)} ${cpu(restic, 'serverCpuSeconds').padStart(19)}` +
-        ` ${cpu(ours, 'cpuSeconds').padStart(6)} ${cpu(ours, 'serverCpuSeconds').padStart(17)}`,
+      `${op.padEnd(16)} ${cpu(restic, 'cpuSeconds').padStart(21)} ${cpu(restic, 'helperCpuSeconds').padStart(14)}` +
+        ` ${cpu(restic, 'serverCpuSeconds').padStart(19)} ${cpu(ours, 'cpuSeconds').padStart(6)}` +
+        ` ${cpu(ours, 'serverCpuSeconds').padStart(17)}`,
     );
   }
 }
@@ -45,7 +51,7 @@ function spread(list) {
   return `${Math.min(...seconds).toFixed(2)}–${Math.max(...seconds).toFixed(2)}`;
 }
 
-/** @param {Measurement[]} list @param {'cpuSeconds' | 'serverCpuSeconds'} key */
+/** @param {Measurement[]} list @param {'cpuSeconds' | 'serverCpuSeconds' | 'helperCpuSeconds'} key */
 function cpu(list, key) {
   return median(list.map((s) => s[key])).toFixed(1);
 }

@@ -83,14 +83,19 @@ function dataset() {
 }
 
 /**
- * Measures a command and the server's CPU during it.
+ * Measures a command, and the CPU of the server and of restic's helper (ssh) during it.
  * @param {string[]} argv @param {Record<string, string>} env @param {import('./targets.mjs').RemoteTarget} target
  * @returns {Measurement}
  */
 function measureWithServer(argv, env, target) {
-  const before = target.serverCpuSeconds();
+  const server = target.serverCpuSeconds();
+  const helper = target.resticHelperCpuSeconds();
   const sample = measure(argv, { env, timeFile });
-  return { ...sample, serverCpuSeconds: target.serverCpuSeconds() - before };
+  return {
+    ...sample,
+    serverCpuSeconds: target.serverCpuSeconds() - server,
+    helperCpuSeconds: target.resticHelperCpuSeconds() - helper,
+  };
 }
 
 /** Fails the benchmark when a restore differs from the source. @param {string} source @param {string} restored */
@@ -163,7 +168,8 @@ function benchTarget(target, data) {
 function log(tool, op, m, bytes) {
   console.log(
     `  ${tool.padEnd(6)} ${op.padEnd(8)} ${m.seconds.toFixed(2).padStart(7)} s ${(bytes / 1e6 / m.seconds).toFixed(1).padStart(7)} MB/s` +
-      ` ${(m.rssKiB / 1024).toFixed(0).padStart(5)} MiB  cpu ${m.cpuSeconds.toFixed(1)} s, server ${m.serverCpuSeconds.toFixed(1)} s`,
+      ` ${(m.rssKiB / 1024).toFixed(0).padStart(5)} MiB  cpu ${m.cpuSeconds.toFixed(1)} s` +
+      `${tool === 'restic' ? ` (ssh ${m.helperCpuSeconds.toFixed(1)} s)` : ''}, server ${m.serverCpuSeconds.toFixed(1)} s`,
   );
 }
 

@@ -17,6 +17,7 @@
  *   remove(): delete the objects under the prefix (or the bucket);
  * - serverCpuSeconds: the CPU of the radosgw, ceph-mon and ceph-osd processes (processTreeCpuSeconds of
  *   sftp-target.mjs, summed over their PIDs, or /proc of the whole cluster's process group);
+ * - resticHelperCpuSeconds: () => 0 (restic speaks S3 itself);
  * - stop: the harness's stop.
  * Our CLI must accept s3: locations (repository-access.ts refuses them until the S3 backend lands).
  */
@@ -37,6 +38,8 @@ import { startSftpTarget } from './sftp-target.mjs';
  * @property {string} description for the report
  * @property {(name: string) => RemoteRepository} repository a location where no repository is yet
  * @property {() => number} serverCpuSeconds CPU seconds the server's processes have used since it started
+ * @property {() => number} resticHelperCpuSeconds CPU seconds of the processes restic started to reach the server
+ *   (SFTP: its ssh), so far; 0 when there are none
  * @property {() => Promise<void>} stop
  */
 
