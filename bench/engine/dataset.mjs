@@ -83,8 +83,8 @@ export function generateDataset({ dir, systemDir, largeMiB, randomFiles }) {
   return measureDataset(dir);
 }
 
-/** @param {string} dir */
-function measureDataset(dir) {
+/** Bytes and regular files under `dir`. @param {string} dir */
+export function measureDataset(dir) {
   let bytes = 0;
   let files = 0;
   const walk = (/** @type {string} */ d) => {

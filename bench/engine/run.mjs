@@ -9,48 +9,20 @@
  *          --system-dir DIR (/usr/share), --work DIR (/var/tmp/bm-bench), --keep (keep repositories).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ensureBuild, measure as measureIn, median, option, ourCli, sizeOf } from '../shared/measure.mjs';
 import { generateDataset, modifyFiles } from './dataset.mjs';
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const password = 'bench password';
-
-/** @param {string} name @param {string} fallback */
-function option(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] ? /** @type {string} */ (process.argv[i + 1]) : fallback;
-}
 
 const runs = Number(option('runs', '3'));
 const work = option('work', '/var/tmp/bm-bench');
 const keep = process.argv.includes('--keep');
-const ourCli = path.join(projectRoot, 'out', 'main', 'cli.js');
 
-/**
- * Runs a command under GNU time; returns wall seconds and peak RSS (KiB). Throws on failure with its output.
- * @param {string[]} argv @param {Record<string, string>} env
- */
+/** @param {string[]} argv @param {Record<string, string>} env */
 function measure(argv, env = {}) {
-  const timeFile = path.join(work, 'time.out');
-  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', timeFile, ...argv], {
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-  });
-  if (result.status !== 0) {
-    throw new Error(
-      `${argv.join(' ')} failed (${result.status}):\n${result.stderr}\n${result.stdout}`.slice(0, 4000),
-    );
-  }
-  const [seconds, rssKiB] = readFileSync(timeFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
-  return { seconds: seconds ?? Number.NaN, rssKiB: rssKiB ?? Number.NaN };
-}
-
-/** @param {string} dir */
-function sizeOf(dir) {
-  return Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0]);
+  return measureIn(argv, { env, timeFile: path.join(work, 'time.out') });
 }
 
 /** The two tools, driven through their command lines with the same data and the same password. */
@@ -90,13 +62,13 @@ const oursHasPrune = spawnSync('node', [ourCli, 'prune', '--help'], { encoding: 
 /** @typedef {'full' | 'no-change' | '1% changed' | 'restore' | 'check --read-data' | 'forget + prune'} Operation */
 /** @type {Operation[]} */
 const operations = ['full', 'no-change', '1% changed', 'restore', 'check --read-data', 'forget + prune'];
-/** @typedef {{ seconds: number, rssKiB: number }} Sample */
+/** @typedef {import('../shared/measure.mjs').Sample} Sample */
 /** @type {{ restic: Record<string, Sample[]>, ours: Record<string, Sample[]> }} */
 const samples = { restic: {}, ours: {} };
 /** @type {{ restic: number[], ours: number[] }} */
 const repoSizes = { restic: [], ours: [] };
 
-/** @param {'restic' | 'ours'} tool @param {Operation} op @param {{ seconds: number, rssKiB: number }} sample */
+/** @param {'restic' | 'ours'} tool @param {Operation} op @param {Sample} sample */
 function record(tool, op, sample) {
   const list = samples[tool][op] ?? [];
   list.push(sample);
@@ -106,17 +78,8 @@ function record(tool, op, sample) {
   );
 }
 
-/** @param {number[]} values */
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
-
 function main() {
-  execFileSync('node', [path.join(projectRoot, 'src-main', 'tooling', 'ensure-build.mjs')], {
-    stdio: 'inherit',
-  });
+  ensureBuild();
   mkdirSync(work, { recursive: true });
   const data = generateDataset({
     dir: path.join(work, 'data'),

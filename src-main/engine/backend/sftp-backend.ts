@@ -4,80 +4,51 @@
  * - The server's host key must be known: it is checked against a known_hosts file (plain or hashed host names) or
  *   against pinned SHA-256 fingerprints. An unknown or different key is HOST_KEY_MISMATCH — never accepted blindly.
  * - Writes are atomic and durable: a temporary file next to the final name, fsync (OpenSSH's fsync extension when
- *   the server has it), close, then a rename (OpenSSH's POSIX rename when available).
- * - One connection, opened on first use and opened again after it drops; a failed connection is
- *   REPO_UNREACHABLE, refused credentials AUTH_FAILED.
+ *   the server has it), close, then a rename (OpenSSH's POSIX rename when available) — see sftp-draft.ts.
+ * - Transfers keep several requests in flight (sftp-pipeline.ts); reads land in the caller's buffer.
+ * - One connection with a few SFTP channels taken in turn, opened on first use and opened again after it drops; a
+ *   failed connection is REPO_UNREACHABLE, refused credentials AUTH_FAILED.
  */
-import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { Client, type FileEntryWithStats, type SFTPWrapper, type Stats } from 'ssh2';
+import { randomBytes } from 'node:crypto';
+import type { FileEntryWithStats, SFTPWrapper, Stats } from 'ssh2';
 import { EngineError, isEngineError } from '../errors';
 import { isId } from '../ids';
 import type { Backend, FileDraft, FileHandle, FileInfo, FileType, ReadRange, WriteData } from './backend';
 import { filePathParts, repositoryDirs, resolveRange, tempMarker, typeDirs } from './restic-layout';
-
-export interface SftpLocation {
-  host: string;
-  port: number;
-  user: string;
-  /** Absolute path of the repository on the server. */
-  path: string;
-}
-
-export interface SftpOptions extends SftpLocation {
-  /** The private key (OpenSSH or PEM format); or `agent`. */
-  privateKey?: Buffer | string;
-  /** An SSH agent's socket (SSH_AUTH_SOCK), used when there is no private key. */
-  agent?: string;
-  passphrase?: string;
-  /** known_hosts contents to check the host key against. */
-  knownHosts?: string;
-  /** Accepted host key fingerprints, `SHA256:…` as OpenSSH prints them (instead of, or besides, knownHosts). */
-  hostKeyFingerprints?: readonly string[];
-  /** Milliseconds to wait for the connection (default 20 s). */
-  connectTimeoutMs?: number;
-}
+import { openSftpConnection, type SftpOptions } from './sftp-connection';
+import { openSftpDraft, type SftpDraftServer } from './sftp-draft';
+import { readPipelined, type SftpSession } from './sftp-pipeline';
 
 /** SSH_FX_* status codes of SFTP v3 (draft-ietf-secsh-filexfer-02). */
 const noSuchFile = 2;
 const permissionDenied = 3;
 
-const fileMode = 0o400;
 const dirMode = 0o700;
 
-/** `SHA256:…` of a host key blob, as OpenSSH prints it (base64 without padding). */
-export function hostKeyFingerprint(key: Buffer): string {
-  return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
-}
+export {
+  hostKeyFingerprint,
+  knownHostKeys,
+  readKnownHosts,
+  type SftpLocation,
+  type SftpOptions,
+} from './sftp-connection';
 
-/** The host key blobs known_hosts lists for host:port (plain or hashed names; markers and comments skipped). */
-export function knownHostKeys(knownHosts: string, host: string, port: number): Buffer[] {
-  const names = port === 22 ? [host, `[${host}]:22`] : [`[${host}]:${port}`];
-  const keys: Buffer[] = [];
-  for (const raw of knownHosts.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith('@')) continue;
-    const [patterns, , key] = line.split(/\s+/);
-    if (patterns === undefined || key === undefined) continue;
-    if (patterns.split(',').some((pattern) => names.some((name) => hostMatches(pattern, name)))) {
-      keys.push(Buffer.from(key, 'base64'));
-    }
-  }
-  return keys;
-}
-
-function hostMatches(pattern: string, name: string): boolean {
-  if (!pattern.startsWith('|1|')) return pattern === name;
-  const [salt, hash] = pattern.slice(3).split('|');
-  if (salt === undefined || hash === undefined) return false;
-  return createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64') === hash;
-}
-
-type SftpError = Error & { code?: number | string; level?: string };
+type SftpError = Error & { code?: number | string };
 
 export class SftpBackend implements Backend {
   readonly location: string;
-  private connection: Promise<{ client: Client; sftp: SFTPWrapper }> | null = null;
+  /** The connection's SFTP channels (sftp-connection.ts); operations take them in turn. */
+  private connection: Promise<SftpSession[]> | null = null;
+  private nextChannel = 0;
+  /** What drafts (sftp-draft.ts) use of this backend. */
+  private readonly draftServer: SftpDraftServer = {
+    session: () => this.connect(),
+    callOn: (session, what, request) => this.callOn(session, what, request),
+    mapError: (error, what) => this.mapError(error, what),
+    fsync: (session, what, handle) => this.fsync(session, what, handle),
+    rename: (from, to) => this.rename(from, to),
+    filePath: (file) => this.filePath(file),
+  };
 
   constructor(private readonly options: SftpOptions) {
     this.location = `sftp://${options.user}@${options.host}:${options.port}/${options.path.replace(/^\/+/, '/')}`;
@@ -129,12 +100,13 @@ export class SftpBackend implements Backend {
 
   async read(file: FileHandle, range?: ReadRange): Promise<Buffer> {
     const target = this.filePath(file);
-    const handle = await this.call<Buffer>(target, (sftp, done) => sftp.open(target, 'r', done));
+    const session = await this.connect();
+    const handle = await this.callOn<Buffer>(session, target, (sftp, done) => sftp.open(target, 'r', done));
     try {
       const size =
         range?.length !== undefined && range.offset >= 0
           ? null
-          : (await this.call<Stats>(target, (sftp, done) => sftp.fstat(handle, done))).size;
+          : (await this.callOn<Stats>(session, target, (sftp, done) => sftp.fstat(handle, done))).size;
       const { start, length } =
         size === null
           ? { start: range?.offset ?? 0, length: range?.length ?? 0 }
@@ -144,30 +116,26 @@ export class SftpBackend implements Backend {
         into !== undefined && into.length >= length
           ? Buffer.from(into.buffer, into.byteOffset, length)
           : Buffer.allocUnsafe(length);
-      let done = 0;
-      while (done < length) {
-        const bytesRead = await this.call<number>(target, (sftp, callback) =>
-          sftp.read(handle, buffer, done, length - done, start + done, (error, count) =>
-            callback(error, count),
-          ),
+      const bytesRead = await readPipelined(session, handle, buffer, start, length, target, (error, what) =>
+        this.mapError(error, what),
+      );
+      if (bytesRead < length) {
+        throw new EngineError(
+          'CORRUPT',
+          `${target}: file ended after ${start + bytesRead} bytes, ${start + length} expected (truncated?)`,
         );
-        if (bytesRead === 0) {
-          throw new EngineError(
-            'CORRUPT',
-            `${target}: file ended after ${start + done} bytes, ${start + length} expected (truncated?)`,
-          );
-        }
-        done += bytesRead;
       }
       return buffer;
     } finally {
-      await this.call<void>(target, (sftp, done) => sftp.close(handle, done)).catch(() => undefined);
+      await this.callOn<void>(session, target, (sftp, done) => sftp.close(handle, done)).catch(
+        () => undefined,
+      );
     }
   }
 
   async write(file: FileHandle, data: WriteData): Promise<void> {
     const target = this.filePath(file);
-    const draft = await this.openDraft(file.type, target.slice(0, target.lastIndexOf('/')));
+    const draft = await openSftpDraft(this.draftServer, file.type, target.slice(0, target.lastIndexOf('/')));
     try {
       await draft.append(data instanceof Uint8Array ? [data] : data);
       await draft.commit(file);
@@ -184,68 +152,11 @@ export class SftpBackend implements Backend {
   async startFile(type: FileType): Promise<FileDraft> {
     if (type === 'config') throw new EngineError('INVALID_ARGUMENT', 'the config is not written as a draft');
     const base = this.join([typeDirs[type]]);
-    return this.openDraft(type, type === 'data' ? `${base}/${randomBytes(1).toString('hex')}` : base);
-  }
-
-  private async openDraft(type: FileType, dir: string): Promise<FileDraft> {
-    const temp = `${dir}/draft${tempMarker}${randomBytes(12).toString('hex')}`;
-    const handle = await this.call<Buffer>(temp, (sftp, done) =>
-      sftp.open(temp, 'wx', { mode: fileMode }, done),
+    return openSftpDraft(
+      this.draftServer,
+      type,
+      type === 'data' ? `${base}/${randomBytes(1).toString('hex')}` : base,
     );
-    let position = 0;
-    let open = true;
-    let finished = false;
-    const close = async () => {
-      if (!open) return;
-      open = false;
-      await this.call<void>(temp, (sftp, done) => sftp.close(handle, done));
-    };
-    const discard = async () => {
-      await close().catch(() => undefined);
-      await this.call<void>(temp, (sftp, done) => sftp.unlink(temp, done)).catch(() => undefined);
-    };
-    const assertOpen = () => {
-      if (finished) {
-        throw new EngineError('INVALID_ARGUMENT', `${temp}: the draft was already committed or aborted`);
-      }
-    };
-    return {
-      append: async (parts) => {
-        assertOpen();
-        for (const part of parts) {
-          if (part.length === 0) continue;
-          // The request is complete when its promise resolves: nothing of `part` is kept (FileDraft's contract).
-          const chunk = Buffer.from(part.buffer, part.byteOffset, part.length);
-          const at = position;
-          await this.call<void>(temp, (sftp, done) => sftp.write(handle, chunk, 0, chunk.length, at, done));
-          position += chunk.length;
-        }
-      },
-      commit: async (file) => {
-        assertOpen();
-        if (file.type !== type) {
-          throw new EngineError(
-            'INVALID_ARGUMENT',
-            `a ${type} draft cannot be committed as a ${file.type} file`,
-          );
-        }
-        const target = this.filePath(file); // a name that is not one throws here; the draft stays usable
-        finished = true;
-        try {
-          await this.fsync(temp, handle);
-          await close();
-          await this.rename(temp, target);
-        } catch (error) {
-          await discard();
-          throw error;
-        }
-      },
-      abort: async () => {
-        if (finished) return;
-        finished = true;
-        await discard();
-      },
-    };
   }
 
   /** Deletes temporary files interrupted writes left (see Backend.removeTemporaryFiles: under an exclusive lock). */
@@ -289,7 +200,7 @@ export class SftpBackend implements Backend {
     this.connection = null;
     if (connection === null) return;
     try {
-      (await connection).client.end();
+      (await connection)[0]?.client.end();
     } catch {
       // never connected: nothing to close
     }
@@ -331,11 +242,10 @@ export class SftpBackend implements Backend {
     for (let i = 1; i <= parts.length; i++) await this.mkdir(`${root}${parts.slice(0, i).join('/')}`);
   }
 
-  private async fsync(what: string, handle: Buffer): Promise<void> {
-    const { sftp } = await this.connect();
+  private async fsync(session: SftpSession, what: string, handle: Buffer): Promise<void> {
     // OpenSSH's fsync@openssh.com; a server without it gives no durability promise beyond close.
-    if (typeof sftp.ext_openssh_fsync !== 'function') return;
-    await this.call<void>(what, (s, done) => s.ext_openssh_fsync(handle, done)).catch((error) => {
+    if (typeof session.sftp.ext_openssh_fsync !== 'function') return;
+    await this.callOn<void>(session, what, (s, done) => s.ext_openssh_fsync(handle, done)).catch((error) => {
       if (!(error instanceof EngineError && /not supported/i.test(error.message))) throw error;
     });
   }
@@ -354,8 +264,22 @@ export class SftpBackend implements Backend {
     what: string,
     request: (sftp: SFTPWrapper, done: (error: Error | null | undefined, value?: T) => void) => void,
   ): Promise<T> {
-    const { sftp } = await this.connect();
+    return this.callOn(await this.connect(), what, request);
+  }
+
+  /** `call` on a given session (one whose handle the request uses). */
+  private callOn<T>(
+    session: SftpSession,
+    what: string,
+    request: (sftp: SFTPWrapper, done: (error: Error | null | undefined, value?: T) => void) => void,
+  ): Promise<T> {
+    const { sftp } = session;
     return new Promise<T>((resolve, reject) => {
+      // ssh2 silently drops a request on a closed channel: it would never be answered.
+      if (session.closed) {
+        reject(new EngineError('REPO_UNREACHABLE', `${this.location}: the connection was closed (${what})`));
+        return;
+      }
       try {
         request(sftp, (error, value) =>
           error ? reject(this.mapError(error as SftpError, what)) : resolve(value as T),
@@ -383,108 +307,24 @@ export class SftpBackend implements Backend {
     return new EngineError('REPO_UNREACHABLE', `${this.location}: ${error.message}`, { cause: error });
   }
 
-  private connect(): Promise<{ client: Client; sftp: SFTPWrapper }> {
-    this.connection ??= this.open().catch((error: unknown) => {
-      this.connection = null;
-      throw error;
-    });
-    return this.connection;
-  }
-
-  private async open(): Promise<{ client: Client; sftp: SFTPWrapper }> {
-    const { host, port, user } = this.options;
-    const known =
-      this.options.knownHosts === undefined ? [] : knownHostKeys(this.options.knownHosts, host, port);
-    const pinned = new Set(this.options.hostKeyFingerprints ?? []);
-    let offered: string | null = null;
-    const client = new Client();
-    await new Promise<void>((resolve, reject) => {
-      let settled = false;
-      client.once('ready', () => {
-        settled = true;
-        resolve();
+  private async connect(): Promise<SftpSession> {
+    if (this.connection === null) {
+      // Forgotten when it drops or fails to open — only this one: a late event of an old connection must not
+      // drop the new one.
+      const forget = () => {
+        if (this.connection === connection) this.connection = null;
+      };
+      const connection: Promise<SftpSession[]> = openSftpConnection(
+        this.options,
+        this.location,
+        forget,
+      ).catch((error: unknown) => {
+        forget();
+        throw error;
       });
-      // Always listening: an error after the handshake (the server went away) must not go unhandled. Requests in
-      // flight fail on their own; the connection is forgotten, and the next request opens a new one.
-      client.on('error', (error: SftpError) => {
-        if (settled) {
-          this.connection = null;
-          return;
-        }
-        settled = true;
-        if (offered !== null) {
-          reject(
-            new EngineError(
-              'HOST_KEY_MISMATCH',
-              `${host}:${port} presented host key ${offered}, which is not the one known for it; refused (check the server's fingerprint, then update known_hosts)`,
-              { cause: error },
-            ),
-          );
-        } else if (error.level === 'client-authentication') {
-          reject(
-            new EngineError('AUTH_FAILED', `${user}@${host}:${port}: the server refused the key`, {
-              cause: error,
-            }),
-          );
-        } else {
-          reject(new EngineError('REPO_UNREACHABLE', `${host}:${port}: ${error.message}`, { cause: error }));
-        }
-      });
-      client.on('close', () => {
-        this.connection = null;
-      });
-      try {
-        this.startConnecting(client, known, pinned, (fingerprint) => {
-          offered = fingerprint;
-        });
-      } catch (error) {
-        // ssh2 checks the key before connecting: a key it cannot read is the caller's to fix.
-        reject(
-          new EngineError('INVALID_ARGUMENT', `the SSH key for ${user}@${host}: ${(error as Error).message}`),
-        );
-      }
-    });
-    const sftp = await new Promise<SFTPWrapper>((resolve, reject) =>
-      client.sftp((error, session) =>
-        error
-          ? reject(new EngineError('REPO_UNREACHABLE', `${this.location}: no SFTP: ${error.message}`))
-          : resolve(session),
-      ),
-    );
-    return { client, sftp };
-  }
-
-  private startConnecting(
-    client: Client,
-    known: readonly Buffer[],
-    pinned: ReadonlySet<string>,
-    onRefused: (fingerprint: string) => void,
-  ): void {
-    const { host, port, user } = this.options;
-    client.connect({
-      host,
-      port,
-      username: user,
-      ...(this.options.privateKey !== undefined ? { privateKey: this.options.privateKey } : {}),
-      ...(this.options.agent !== undefined ? { agent: this.options.agent } : {}),
-      ...(this.options.passphrase !== undefined ? { passphrase: this.options.passphrase } : {}),
-      readyTimeout: this.options.connectTimeoutMs ?? 20_000,
-      hostVerifier: (key: Buffer) => {
-        const fingerprint = hostKeyFingerprint(key);
-        const accepted = pinned.has(fingerprint) || known.some((knownKey) => knownKey.equals(key));
-        if (!accepted) onRefused(fingerprint);
-        return accepted;
-      },
-    });
-  }
-}
-
-/** Reads a known_hosts file; an absent one is empty (then only pinned fingerprints are accepted). */
-export async function readKnownHosts(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
-    throw error;
+      this.connection = connection;
+    }
+    const channels = await this.connection;
+    return channels[this.nextChannel++ % channels.length] as SftpSession;
   }
 }

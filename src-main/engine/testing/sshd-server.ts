@@ -38,7 +38,12 @@ export interface SshdServer {
   restart(): Promise<void>;
 }
 
-export async function startSshd(): Promise<SshdServer> {
+export interface SshdOptions {
+  /** More sshd_config lines (e.g. `MaxSessions 2`, for a server stricter than the default). */
+  config?: readonly string[];
+}
+
+export async function startSshd(options: SshdOptions = {}): Promise<SshdServer> {
   const dir = await makeTempDir('sshd');
   const dataDir = path.join(dir, 'data');
   await mkdir(dataDir);
@@ -65,6 +70,7 @@ export async function startSshd(): Promise<SshdServer> {
       'UsePAM no',
       'StrictModes no',
       'Subsystem sftp internal-sftp',
+      ...(options.config ?? []),
       '',
     ].join('\n'),
   );
