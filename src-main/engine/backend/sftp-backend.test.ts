@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,6 +51,17 @@ async function backendAt(
     knownHosts: await readFile(server.knownHostsPath, 'utf8'),
     ...extra,
   });
+}
+
+/** Every regular file below `dir`, with its size. */
+async function filesUnder(dir: string): Promise<{ file: string; size: number }[]> {
+  const found: { file: string; size: number }[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true }))
+    if (entry.isFile()) {
+      const file = path.join(entry.parentPath, entry.name);
+      found.push({ file, size: (await stat(file)).size });
+    }
+  return found;
 }
 
 describe.runIf(haveSshd)('SFTP backend against a real sshd', () => {
@@ -155,9 +166,13 @@ describe.runIf(haveSshd)('SFTP backend against a real sshd', () => {
     // pipelined: bytes still in flight when the connection closed may not have reached the file.)
     await backend.close();
     const later = await backendAt(path.join(server.dataDir, 'repo-temp'));
+    // What reached the server's disk (the test runs on the server's machine) is what must be reported removed.
+    const left = await filesUnder(path.join(server.dataDir, 'repo-temp', 'data'));
+    expect(left).toHaveLength(1);
     const removed = await later.removeTemporaryFiles();
-    expect(removed.files).toBe(1);
+    expect(removed).toEqual({ files: 1, bytes: left[0]?.size });
     expect(removed.bytes).toBeLessThanOrEqual(100_000);
+    expect(await filesUnder(path.join(server.dataDir, 'repo-temp', 'data'))).toEqual([]);
     expect(await later.removeTemporaryFiles()).toEqual({ files: 0, bytes: 0 });
     expect((await later.read({ type: 'index', name: idOf(kept) })).equals(kept)).toBe(true);
     await later.close();

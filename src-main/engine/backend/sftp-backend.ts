@@ -17,7 +17,7 @@ import type { Backend, FileDraft, FileHandle, FileInfo, FileType, ReadRange, Wri
 import { filePathParts, repositoryDirs, resolveRange, tempMarker, typeDirs } from './restic-layout';
 import { openSftpConnection, type SftpOptions } from './sftp-connection';
 import { openSftpDraft, type SftpDraftServer } from './sftp-draft';
-import { readPipelined, type SftpSession } from './sftp-pipeline';
+import { readPipelined, type SftpSession, sendGuarded } from './sftp-pipeline';
 
 /** SSH_FX_* status codes of SFTP v3 (draft-ietf-secsh-filexfer-02). */
 const noSuchFile = 2;
@@ -273,21 +273,12 @@ export class SftpBackend implements Backend {
     what: string,
     request: (sftp: SFTPWrapper, done: (error: Error | null | undefined, value?: T) => void) => void,
   ): Promise<T> {
-    const { sftp } = session;
-    return new Promise<T>((resolve, reject) => {
-      // ssh2 silently drops a request on a closed channel: it would never be answered.
-      if (session.closed) {
-        reject(new EngineError('REPO_UNREACHABLE', `${this.location}: the connection was closed (${what})`));
-        return;
-      }
-      try {
-        request(sftp, (error, value) =>
-          error ? reject(this.mapError(error as SftpError, what)) : resolve(value as T),
-        );
-      } catch (error) {
-        reject(this.mapError(error as SftpError, what));
-      }
-    });
+    return sendGuarded<T>(
+      session,
+      `${this.location} (${what})`,
+      (done) => request(session.sftp, done),
+      (error) => this.mapError(error as SftpError, what),
+    );
   }
 
   private mapError(error: SftpError, what: string): EngineError {

@@ -82,8 +82,15 @@ export async function openSftpConnection(
   const known = options.knownHosts === undefined ? [] : knownHostKeys(options.knownHosts, host, port);
   const pinned = new Set(options.hostKeyFingerprints ?? []);
   let offered: string | null = null;
-  /** Set when the connection or its SFTP channel goes: the session's requests could no longer be answered. */
+  /** Set when the connection goes: its sessions' requests could no longer be answered. */
   let ended = false;
+  /** The channels' own "gone" signals, all raised when the connection goes. */
+  const channelsGone: (() => void)[] = [];
+  const endConnection = () => {
+    ended = true;
+    onGone();
+    for (const gone of channelsGone.splice(0)) gone();
+  };
   const client = new Client();
   await new Promise<void>((resolve, reject) => {
     let settled = false;
@@ -95,8 +102,7 @@ export async function openSftpConnection(
     // flight fail on their own; the connection is forgotten, and the next request opens a new one.
     client.on('error', (error: SshError) => {
       if (settled) {
-        ended = true;
-        onGone();
+        endConnection();
         return;
       }
       settled = true;
@@ -104,7 +110,7 @@ export async function openSftpConnection(
         reject(
           new EngineError(
             'HOST_KEY_MISMATCH',
-            `${host}:${port} presented host key ${offered}, which is not the one known for it; refused (check the server's fingerprint, then update known_hosts)`,
+            `${host}:${port} presented host key ${offered}, which is not one trusted for it; refused. Compare it with the server's own fingerprint; only if they match, trust it (the app's Settings, helper-settings trust-host-key, or known_hosts for the command line)`,
             { cause: error },
           ),
         );
@@ -118,10 +124,7 @@ export async function openSftpConnection(
         reject(new EngineError('REPO_UNREACHABLE', `${host}:${port}: ${error.message}`, { cause: error }));
       }
     });
-    client.on('close', () => {
-      ended = true;
-      onGone();
-    });
+    client.on('close', endConnection);
     try {
       startConnecting(options, client, known, pinned, (fingerprint) => {
         offered = fingerprint;
@@ -142,14 +145,29 @@ export async function openSftpConnection(
       ),
     );
     let channelEnded = false;
-    sftp.on('close', () => {
+    const listeners = new Set<() => void>();
+    const channelGone = () => {
+      if (channelEnded) return;
       channelEnded = true;
-    });
+      for (const listener of [...listeners]) listener();
+      listeners.clear();
+    };
+    sftp.on('close', channelGone);
+    channelsGone.push(channelGone);
+    if (ended) channelGone();
     return {
       client,
       sftp,
       get closed() {
         return ended || channelEnded;
+      },
+      onGone(listener) {
+        if (ended || channelEnded) {
+          setImmediate(listener);
+          return () => undefined;
+        }
+        listeners.add(listener);
+        return () => listeners.delete(listener);
       },
     };
   };

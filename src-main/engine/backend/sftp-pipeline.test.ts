@@ -17,9 +17,12 @@ function scriptedSession(options: {
   /** The most bytes a READ reply carries (a server may send less than asked). */
   replyLimit?: number;
   failWriteAt?: number;
+  /** Requests are taken but never answered (a connection dying under them). */
+  unanswered?: boolean;
 }) {
   const state = { inFlightBytes: 0, maxInFlightBytes: 0, requests: 0, pending: 0 };
   const later = (run: () => void) => {
+    if (options.unanswered) return;
     state.pending++;
     setTimeout(
       () => {
@@ -62,12 +65,26 @@ function scriptedSession(options: {
       });
     },
   };
+  const listeners = new Set<() => void>();
+  let closed = false;
   const session: SftpSession = {
     client: {} as SftpSession['client'],
     sftp: sftp as unknown as SFTPWrapper,
-    closed: false,
+    get closed() {
+      return closed;
+    },
+    onGone(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
   };
-  return { session, state };
+  /** The connection goes: what the real session does when ssh2 reports the close. */
+  const goAway = () => {
+    closed = true;
+    for (const listener of [...listeners]) listener();
+    listeners.clear();
+  };
+  return { session, state, goAway, listeners };
 }
 
 const mapError = (error: Error, what: string) => new EngineError('IO_ERROR', `${what}: ${error.message}`);
@@ -76,10 +93,12 @@ const handle = Buffer.from('handle');
 describe('readPipelined', () => {
   it('reads a range equal to the file with replies out of order and short, into the given buffer', async () => {
     const file = randomBytes(1_000_003);
-    const { session, state } = scriptedSession({ file, requestLimit: 32_768, replyLimit: 20_000 });
+    const { session, state, listeners } = scriptedSession({ file, requestLimit: 32_768, replyLimit: 20_000 });
     const into = Buffer.alloc(900_000);
     const count = await readPipelined(session, handle, into, 77_777, 900_000, 'pack', mapError, 8 * 32_768);
     expect(count).toBe(900_000);
+    // Each answered request stopped listening for the session going: nothing piles up on a long-lived session.
+    expect(listeners.size).toBe(0);
     expect(into.equals(file.subarray(77_777, 77_777 + 900_000))).toBe(true);
     // Short replies were followed up, not taken for the end of the file.
     expect(state.requests).toBeGreaterThan(900_000 / 20_000);
@@ -96,7 +115,7 @@ describe('readPipelined', () => {
 
   it('fails on a closed session without sending anything', async () => {
     const { session, state } = scriptedSession({ file: randomBytes(10), requestLimit: 8_192 });
-    const closed = { ...session, closed: true };
+    const closed: SftpSession = { ...session, closed: true, onGone: session.onGone };
     const error = await readPipelined(closed, handle, Buffer.alloc(10), 0, 10, 'pack', mapError).catch(
       (e: unknown) => e,
     );
@@ -139,5 +158,30 @@ describe('PipelinedWrites', () => {
     expect((outcome as EngineError).code).toBe('IO_ERROR');
     await expect(writes.drain()).rejects.toThrow(/draft: Failure/);
     expect(state.pending).toBe(0);
+  });
+});
+
+describe('a session that goes with requests unanswered', () => {
+  it('fails reads and writes in flight REPO_UNREACHABLE instead of waiting for replies that never come', async () => {
+    const { session, state, goAway, listeners } = scriptedSession({
+      file: randomBytes(500_000),
+      requestLimit: 16_384,
+      unanswered: true,
+    });
+    const reading = readPipelined(session, handle, Buffer.alloc(200_000), 0, 200_000, 'pack', mapError).catch(
+      (e: unknown) => e,
+    );
+    const writes = new PipelinedWrites(session, handle, 'draft', mapError, 64 * 1024);
+    await writes.write(randomBytes(60_000), 0);
+    const draining = writes.drain().catch((e: unknown) => e);
+    expect(state.requests).toBeGreaterThan(1);
+    goAway();
+    expect(((await reading) as EngineError).code).toBe('REPO_UNREACHABLE');
+    expect(((await draining) as EngineError).code).toBe('REPO_UNREACHABLE');
+    // Later writes are refused without being sent.
+    const sent = state.requests;
+    await expect(writes.write(randomBytes(10), 60_000)).rejects.toMatchObject({ code: 'REPO_UNREACHABLE' });
+    expect(state.requests).toBe(sent);
+    expect(listeners.size).toBe(0);
   });
 });

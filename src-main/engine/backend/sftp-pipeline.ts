@@ -12,6 +12,11 @@ export interface SftpSession {
   readonly client: Client;
   readonly sftp: SFTPWrapper;
   readonly closed: boolean;
+  /**
+   * Calls `listener` once when the session goes (at once, on a later tick, if it has gone already); returns what
+   * unsubscribes it.
+   */
+  onGone(listener: () => void): () => void;
 }
 
 /** Maps an ssh2 failure to an EngineError naming `what` (and forgets a dropped connection): the backend's. */
@@ -35,6 +40,45 @@ function requestBytes(sftp: SFTPWrapper, field: '_maxWriteLen' | '_maxReadLen'):
 
 function unreachable(what: string): EngineError {
   return new EngineError('REPO_UNREACHABLE', `${what}: the SFTP connection was closed`);
+}
+
+/**
+ * Sends one request on `session` and settles once: with its reply, or REPO_UNREACHABLE as soon as the session goes.
+ * ssh2 answers the requests it knows of when a channel closes in order, but one sent while the socket was already
+ * dying is dropped unanswered — a server killed mid-transfer then left a backup's verify waiting forever.
+ */
+export function sendGuarded<T>(
+  session: SftpSession,
+  what: string,
+  send: (done: (error: Error | null | undefined, value?: T) => void) => void,
+  mapError: SftpErrorMapper,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    // A request on a session whose connection went away would never be answered (ssh2 drops it silently).
+    if (session.closed) {
+      reject(unreachable(what));
+      return;
+    }
+    let settled = false;
+    const unsubscribe = session.onGone(() => {
+      if (settled) return;
+      settled = true;
+      reject(unreachable(what));
+    });
+    try {
+      send((error, value) => {
+        if (settled) return;
+        settled = true;
+        unsubscribe();
+        if (error) reject(mapError(error, what));
+        else resolve(value as T);
+      });
+    } catch (error) {
+      settled = true;
+      unsubscribe();
+      reject(mapError(error as Error, what));
+    }
+  });
 }
 
 /**
@@ -69,17 +113,20 @@ export class PipelinedWrites {
       ) {
         await this.answered();
       }
-      // A request on a session whose connection went away would never be answered (ssh2 drops it silently).
       if (this.failure === null && this.session.closed) this.failure = unreachable(this.what);
       if (this.failure !== null) throw this.failure;
       this.bytesInFlight += length;
-      this.session.sftp.write(this.handle, buffer, offset, length, position + offset, (error) => {
-        this.bytesInFlight -= length;
-        if (error) this.failure ??= this.mapError(error, this.what);
-        const waiting = this.waiting;
-        this.waiting = [];
-        for (const wake of waiting) wake();
-      });
+      const { sftp } = this.session;
+      const sent = sendGuarded<unknown>(
+        this.session,
+        this.what,
+        (done) => sftp.write(this.handle, buffer, offset, length, position + offset, done),
+        this.mapError,
+      );
+      sent.then(
+        () => this.answer(length, null),
+        (error: EngineError) => this.answer(length, error),
+      );
     }
   }
 
@@ -91,6 +138,15 @@ export class PipelinedWrites {
 
   private answered(): Promise<void> {
     return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** A request was answered (or its session went): room for more, and the first failure is kept. */
+  private answer(length: number, error: EngineError | null): void {
+    this.bytesInFlight -= length;
+    if (error !== null) this.failure ??= error;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const wake of waiting) wake();
   }
 }
 
@@ -111,12 +167,12 @@ export async function readPipelined(
   const step = requestBytes(session.sftp, '_maxReadLen');
   let end = length; // lowered to where the file ended, when it ends early
   const readOnce = (offset: number, count: number) =>
-    new Promise<number>((resolve, reject) => {
-      if (session.closed) return reject(unreachable(what));
-      session.sftp.read(handle, into, offset, count, start + offset, (error, bytesRead) =>
-        error ? reject(mapError(error, what)) : resolve(bytesRead),
-      );
-    });
+    sendGuarded<number>(
+      session,
+      what,
+      (done) => session.sftp.read(handle, into, offset, count, start + offset, done),
+      mapError,
+    );
   /** One piece of the range; a short reply (the server may send less than asked) is followed by another. */
   const readPiece = async (offset: number, count: number) => {
     for (let done = 0; done < count; ) {
