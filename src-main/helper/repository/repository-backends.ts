@@ -65,13 +65,18 @@ export class RepositoryBackends {
   /** The host key an SFTP repository's server presents now, and whether it is trusted (never trusts by itself). */
   async hostKey(location: string): Promise<HostKeyState> {
     const sftp = sftpLocation(location);
+    return this.hostKeyAt(sftp.host, sftp.port);
+  }
+
+  /** The same for a server given by host and port. */
+  async hostKeyAt(host: string, port: number): Promise<HostKeyState> {
     const settings = await this.options.settings();
-    const presented = await probeHostKey(sftp.host, sftp.port);
-    const trusted = trustedKeyOf(settings.trustedHostKeys, sftp.host, sftp.port);
-    const known = knownHostKeys(await this.knownHosts(), sftp.host, sftp.port);
+    const presented = await probeHostKey(host, port);
+    const trusted = trustedKeyOf(settings.trustedHostKeys, host, port);
+    const known = knownHostKeys(await this.knownHosts(), host, port);
     const base = {
-      host: sftp.host,
-      port: sftp.port,
+      host,
+      port,
       algorithm: presented.algorithm,
       fingerprint: presented.fingerprint,
     };

@@ -36,8 +36,7 @@ export function createRepositoryHandlers(deps: RepositoryHandlerDeps): Repositor
       }
     },
     'repository/trustHostKey': async ({ host, port, fingerprint }) => {
-      const location = `sftp://${host.includes(':') ? `[${host}]` : host}:${port}//`;
-      const presented = await backends.hostKey(`${location}probe`);
+      const presented = await backends.hostKeyAt(host, port);
       if (presented.fingerprint !== fingerprint)
         throw new EngineError(
           'HOST_KEY_MISMATCH',
