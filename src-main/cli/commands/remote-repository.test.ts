@@ -1,13 +1,16 @@
 /**
- * The built `backup-manager` with a repository on a real SFTP server (engine/testing/sshd-server.ts), named in
- * restic's notation: init and backup through the CLI, checked by the real restic over SFTP; an unknown host key
- * is refused with its fingerprint; malformed locations are usage errors.
+ * The built `backup-manager` with a repository on a real SFTP server (engine/testing/sshd-server.ts) and on a real
+ * S3 server (engine/testing/ceph-rgw-server.ts), named in restic's notation: init and backup through the CLI,
+ * checked by the real restic; an unknown host key is refused with its fingerprint; S3 keys come from restic's
+ * variables or an AWS profile, and refused ones are AUTH_FAILED without being shown; malformed locations are
+ * usage errors.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CephRgwServer, haveCeph, startCephRgw } from '../../engine/testing/ceph-rgw-server';
 import { makeTempDir, removeTempDir, restic, testPassword } from '../../engine/testing/restic-cli';
 import { type SshdServer, sshdPath, startSshd } from '../../engine/testing/sshd-server';
 
@@ -99,5 +102,57 @@ describe.runIf(haveSshd)('backup-manager with an SFTP repository', () => {
     const result = await run(['snapshots', '--repo', 'sftp:host-without-path']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('expected sftp:user@host:/path');
+  });
+});
+
+describe.runIf(haveCeph)('backup-manager with an S3 repository', () => {
+  let s3: CephRgwServer;
+  beforeAll(async () => {
+    s3 = await startCephRgw();
+  }, 120_000);
+  afterAll(async () => {
+    await s3?.stop();
+  });
+
+  it('init and backup to s3:http://…/bucket/prefix with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; restic agrees', async () => {
+    const source = path.join(dir, 'src-s3');
+    await mkdir(source, { recursive: true });
+    await writeFile(path.join(source, 'hosts'), '127.0.0.1 localhost\n');
+    const location = `s3:${s3.endpoint}/cli-bucket/repo`;
+    const keys = { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey };
+    const init = await run(['init', '--repo', location, '--json'], keys);
+    expect(init.code, init.stderr).toBe(0);
+    const backup = await run(['backup', '--repo', location, '--quiet', source], keys);
+    expect(backup.code, backup.stderr).toBe(0);
+    expect(backup.stderr).toBe(''); // no SDK warnings on the console
+    const check = await restic(['check', '--read-data'], { repo: location, env: keys });
+    expect(check.code, check.stderr + check.stdout).toBe(0);
+    const snapshots = await restic(['snapshots', '--json'], { repo: location, env: keys });
+    expect(JSON.parse(snapshots.stdout)).toHaveLength(1);
+  });
+
+  it('takes the keys from an AWS profile, and says AUTH_FAILED for refused ones without showing them', async () => {
+    const location = `s3:${s3.endpoint}/cli-bucket/repo`;
+    await mkdir(path.join(dir, '.aws'), { recursive: true });
+    const wrongSecret = 'not-the-secret-at-all-0123';
+    await writeFile(
+      path.join(dir, '.aws', 'credentials'),
+      [
+        '[backup]',
+        `aws_access_key_id = ${s3.accessKeyId}`,
+        `aws_secret_access_key = ${s3.secretAccessKey}`,
+        '[stale]',
+        `aws_access_key_id = ${s3.accessKeyId}`,
+        `aws_secret_access_key = ${wrongSecret}`,
+        '',
+      ].join('\n'),
+    );
+    const listed = await run(['snapshots', '--repo', location, '--json'], { AWS_PROFILE: 'backup' });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout)).toHaveLength(1);
+    const refused = await run(['snapshots', '--repo', location], { AWS_PROFILE: 'stale' });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('AUTH_FAILED');
+    expect(refused.stderr).not.toContain(wrongSecret);
   });
 });

@@ -7,7 +7,10 @@
  * SFTP: the key from `--ssh-key FILE` or BACKUP_MANAGER_SSH_KEY, else the first of ~/.ssh/id_ed25519, id_ecdsa,
  * id_rsa, else the SSH agent (SSH_AUTH_SOCK); the host key must be in BACKUP_MANAGER_KNOWN_HOSTS (default
  * ~/.ssh/known_hosts) — an unknown host is refused with HOST_KEY_MISMATCH, showing its fingerprint.
+ *
+ * S3 (`s3:https://host[:port]/bucket[/prefix]`): keys and region from the AWS variables or profile (s3-access.ts).
  */
+
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
@@ -94,7 +97,8 @@ export async function openBackend(
       knownHosts: await readKnownHosts(knownHostsFile),
     });
   } else {
-    throw new CliError('USAGE', `S3 repositories are not supported by this build yet: ${location}`, 2);
+    const { openS3Backend } = await import('./s3-access');
+    backend = openS3Backend(parsed, env);
   }
   openBackends.add(backend);
   return backend;
