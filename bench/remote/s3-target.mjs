@@ -52,8 +52,10 @@ export async function startS3Target(work) {
     harness.startCephRgw
   );
   const server = await startCephRgw({ memstoreBytes, tcpNoDelay: true });
-  // Ctrl-C or a kill: stop the daemons and remove their directory rather than leave GBs of RAM behind. (The
-  // harness KILLs them on a normal exit too, but a signal ends Node without its exit event.)
+  // Ctrl-C in a terminal reaches the whole process group: the daemons stop, the running tool fails, and run.mjs's
+  // `finally` calls stop(), which removes the cluster's directory. This handler covers a signal sent to this
+  // process alone; it runs only once the event loop is free (the runs are synchronous: between targets, or when
+  // the tool being measured ends), and a signal otherwise ends Node without the harness's exit handler.
   const onSignal = (/** @type {NodeJS.Signals} */ signal) => {
     console.error(`${signal}: stopping Ceph`);
     server.stop().finally(() => process.exit(130));
