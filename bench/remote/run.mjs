@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * `npm run bench:remote`: our CLI against the real restic over a real server on 127.0.0.1, on the same data, in the
- * same run, alternating which goes first. Per target (targets.mjs: SFTP now, S3 later) and tool: a full backup into
+ * same run, alternating which goes first. Per target (targets.mjs: SFTP, S3) and tool: a full backup into
  * a fresh repository, then a restore of it; printed as throughput (MB/s of source data), wall time, peak RSS and
  * CPU, with the ratios ours/restic of the medians. The server's CPU is reported beside each tool's: on a machine
  * with few cores the server (and restic's ssh subprocess) compete with the client for them.
@@ -10,8 +10,8 @@
  * file types), and `restic check` finds our repository clean.
  *
  * Options: --runs N (3), --data DIR (default: bench:engine's dataset, generated when missing), --targets LIST
- *          (sftp), --work DIR (/var/tmp/bm-bench-remote), --check-read-data (restic check --read-data),
- *          --keep (keep repositories).
+ *          or --target NAME (default: every target of targets.mjs), --work DIR (/var/tmp/bm-bench-remote),
+ *          --check-read-data (restic check --read-data), --keep (keep repositories).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -26,7 +26,7 @@ const runs = Number(option('runs', '3'));
 const work = path.resolve(option('work', '/var/tmp/bm-bench-remote'));
 const keep = process.argv.includes('--keep');
 const readData = process.argv.includes('--check-read-data');
-const targetNames = option('targets', 'sftp').split(',');
+const targetNames = option('targets', option('target', Object.keys(targets).join(','))).split(',');
 const timeFile = path.join(work, 'time.out');
 
 /** @typedef {'ours' | 'restic'} Tool */

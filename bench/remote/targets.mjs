@@ -3,24 +3,8 @@
  * The servers `npm run bench:remote` measures against. Everything that differs between them is behind
  * RemoteTarget: starting the server, where a fresh repository is and how each tool reaches it, the server's own
  * CPU use, and stopping it. The run loop (run.mjs) knows nothing else about them.
- *
- * Adding S3 (the Ceph RADOS Gateway harness and S3 backend of branch wip/remote-s3) is one file, s3-target.mjs,
- * and one line in `targets` below. It needs:
- * - start: the RGW harness (src-main/engine/testing/<its file>.ts), loaded with loadTestingHarness like the sshd's;
- *   it gives an endpoint (http://127.0.0.1:PORT), an access key and a secret key;
- * - repository(name): a bucket (or a prefix in one bucket) per repository, created empty, e.g.
- *   `s3:http://127.0.0.1:PORT/bench/NAME`; `ours` = BACKUP_MANAGER_REPOSITORY=that location plus the credential
- *   variables our CLI reads for S3 (whatever repository-access.ts settles on — AWS_ACCESS_KEY_ID /
- *   AWS_SECRET_ACCESS_KEY as restic would be the natural choice); `restic.env` = RESTIC_REPOSITORY=the same
- *   location, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (restic 0.14 reads those; a region is not needed for RGW);
- *   `restic.options` = [] (or `-o s3.bucket-lookup=path` if RGW is not set up for virtual-host buckets);
- *   remove(): delete the objects under the prefix (or the bucket);
- * - serverCpuSeconds: the CPU of the radosgw, ceph-mon and ceph-osd processes (processTreeCpuSeconds of
- *   sftp-target.mjs, summed over their PIDs, or /proc of the whole cluster's process group);
- * - resticHelperCpuSeconds: () => 0 (restic speaks S3 itself);
- * - stop: the harness's stop.
- * Our CLI must accept s3: locations (repository-access.ts refuses them until the S3 backend lands).
  */
+import { startS3Target } from './s3-target.mjs';
 import { startSftpTarget } from './sftp-target.mjs';
 
 /**
@@ -46,4 +30,5 @@ import { startSftpTarget } from './sftp-target.mjs';
 /** @type {Record<string, (work: string) => Promise<RemoteTarget>>} */
 export const targets = {
   sftp: startSftpTarget,
+  s3: startS3Target,
 };

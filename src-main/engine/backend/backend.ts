@@ -61,6 +61,12 @@ export interface FileInfo extends FileHandle {
 export interface Backend {
   /** A human-readable location (path or URL, without credentials) for messages. */
   readonly location: string;
+  /**
+   * How many pack `write`s a caller should keep in flight (default 2: one written while the next is filled). A
+   * backend whose every write is a round trip to a server (S3) asks for more, so that a pack's upload latency does
+   * not stall the backup; each one in flight holds a pack (16 MiB) in memory.
+   */
+  readonly parallelWrites?: number;
   /** Creates the repository's directory structure; fails with ALREADY_EXISTS when a config is there. */
   create(): Promise<void>;
   /** True when `config` exists. */

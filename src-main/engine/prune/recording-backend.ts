@@ -42,6 +42,11 @@ export class WriteRecordingBackend implements Backend {
     return this.inner.location;
   }
 
+  /** The inner backend's: a repack writes its packs as a backup does. */
+  get parallelWrites(): number | undefined {
+    return this.inner.parallelWrites;
+  }
+
   /** The files of one type written so far. */
   writtenOf(type: FileType): FileInfo[] {
     return this.written.filter((file) => file.type === type);

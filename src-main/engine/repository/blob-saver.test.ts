@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { FileHandle, WriteData } from '../backend/backend';
 import { MemoryBackend } from '../backend/memory-backend';
@@ -8,17 +8,20 @@ import { BlobSaver } from './blob-saver';
 import { MasterIndex } from './master-index';
 
 /** A backend whose data writes take a while and can be made to fail; it records how many overlap. */
-function slowBackend() {
+function slowBackend(parallelWrites?: number) {
   const backend = new MemoryBackend();
+  Object.assign(backend, { parallelWrites });
   const write = backend.write.bind(backend);
-  const state = { inFlight: 0, maxInFlight: 0, dataWrites: 0, fail: false };
+  // failWrite: the number of the one data write (counting from 1) that fails; 0 = none.
+  const state = { inFlight: 0, maxInFlight: 0, dataWrites: 0, started: 0, fail: false, failWrite: 0 };
   backend.write = async (file: FileHandle, data: WriteData) => {
     if (file.type !== 'data') return write(file, data);
     state.inFlight++;
+    const number = ++state.started;
     state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
     try {
       await new Promise((resolve) => setTimeout(resolve, 20));
-      if (state.fail) throw new EngineError('NO_SPACE', 'disk full');
+      if (state.fail || number === state.failWrite) throw new EngineError('NO_SPACE', 'disk full');
       state.dataWrites++;
       return await write(file, data);
     } finally {
@@ -28,8 +31,8 @@ function slowBackend() {
   return { backend, state };
 }
 
-async function setUp() {
-  const { backend, state } = slowBackend();
+async function setUp(parallelWrites?: number) {
+  const { backend, state } = slowBackend(parallelWrites);
   await backend.create();
   const index = new MasterIndex();
   const saver = new BlobSaver(backend, generateMasterKey(), index, { version: 2, packTargetSize: 64 * 1024 });
@@ -68,5 +71,48 @@ describe('BlobSaver pack writes', () => {
     let indexFiles = 0;
     for await (const _ of backend.list('index')) indexFiles++;
     expect(indexFiles).toBe(1); // only the successful packs were ever indexed
+  });
+
+  it('keeps as many pack writes in flight as the backend asks for, never more, and each pack lands intact', async () => {
+    const { backend, state, index, saver } = await setUp(5);
+    const blobs = Array.from({ length: 80 }, () => randomBytes(20 * 1024));
+    for (const blob of blobs) await saver.saveBlob('data', blob);
+    await saver.flush();
+    expect(state.maxInFlight).toBe(5);
+    expect(state.dataWrites).toBe(20);
+    expect(index.packCount).toBe(20);
+    expect(index.size).toBe(80);
+    // A pack's name is the SHA-256 of its bytes: writes in flight together did not mix up their parts.
+    for await (const pack of backend.list('data')) {
+      const bytes = await backend.read(pack);
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(pack.name);
+    }
+  });
+
+  it('reports the one failed write among many in flight, and indexes the packs that were written', async () => {
+    const { backend, state, index, saver } = await setUp(5);
+    state.failWrite = 3;
+    const blobs = Array.from({ length: 40 }, () => randomBytes(20 * 1024));
+    let reported: unknown;
+    for (const blob of blobs) {
+      try {
+        await saver.saveBlob('data', blob);
+      } catch (error) {
+        reported ??= error;
+      }
+    }
+    try {
+      await saver.flush();
+    } catch (error) {
+      reported ??= error;
+    }
+    expect(reported).toMatchObject({ code: 'NO_SPACE' });
+    await saver.flush(); // reported once: nothing more fails
+    expect(state.started).toBe(10);
+    expect(index.packCount).toBe(9);
+    expect(index.size).toBe(36);
+    let packs = 0;
+    for await (const _ of backend.list('data')) packs++;
+    expect(packs).toBe(9);
   });
 });

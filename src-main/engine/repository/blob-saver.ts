@@ -19,8 +19,11 @@ import { PackUpload } from './pack-upload';
 import { defaultPackTargetSize, type FinishedPack, PackWriter } from './pack-writer';
 import { encodeUnpacked } from './unpacked-file';
 
-/** Pack writes in flight at once (two: one being written and fsynced while the next one is sent). */
-const maxPackWrites = 2;
+/**
+ * Pack writes in flight at once, unless the backend asks for more (Backend.parallelWrites): two, one being
+ * written and fsynced while the next one is sent.
+ */
+const defaultPackWrites = 2;
 /**
  * With a backend that stages files (Backend.startFile), a pack's blobs are written out whenever this many bytes of
  * them are waiting, instead of the whole pack at the end: memory holds about this much per pack being filled.
@@ -56,6 +59,7 @@ export class BlobSaver {
   private readonly inFlight = new Set<Promise<void>>();
   /** A failed pack write not reported yet. */
   private failure: unknown = null;
+  private readonly maxPackWrites: number;
 
   constructor(
     private readonly backend: Backend,
@@ -65,6 +69,7 @@ export class BlobSaver {
   ) {
     const target = options.packTargetSize ?? defaultPackTargetSize;
     this.writers = { data: new PackWriter(key, 'data', target), tree: new PackWriter(key, 'tree', target) };
+    this.maxPackWrites = Math.max(1, Math.floor(backend.parallelWrites ?? defaultPackWrites));
   }
 
   /** True when the blob is in the index or waiting in a packer. */
@@ -145,7 +150,8 @@ export class BlobSaver {
 
   /**
    * Starts writing a pack and returns once fewer than `maxPackWrites` are in flight: the next pack fills while
-   * one is being written and fsynced, so a slow disk does not stall the whole pipeline. A failed write is
+   * others are being written (fsynced, or uploaded), so a slow disk or a server's latency does not stall the
+   * whole pipeline. A failed write is
    * remembered and thrown by the next call (or flush), so it can never be missed.
    */
   private async startPackWrite(writer: PackWriter): Promise<void> {
@@ -156,7 +162,7 @@ export class BlobSaver {
     });
     this.inFlight.add(write);
     void write.finally(() => this.inFlight.delete(write));
-    while (this.inFlight.size >= maxPackWrites) await Promise.race(this.inFlight);
+    while (this.inFlight.size >= this.maxPackWrites) await Promise.race(this.inFlight);
     this.throwIfFailed();
   }
 

@@ -11,7 +11,8 @@
  * - Stop radosgw first, then the OSD, then the monitor: radosgw without its OSD hangs ~2 minutes on shutdown, an
  *   OSD without its monitor waits 5 s.
  * - The monitor binds the port named in its own `public addr`; `mon host` alone leaves it on 3300.
- * memstore keeps objects in RAM: tests keep their data small (tens of MB).
+ * memstore keeps objects in RAM: tests keep their data small (tens of MB); the remote benchmark stores GBs and
+ * asks for a larger store (CephRgwOptions.memstoreBytes).
  */
 import { type ChildProcess, execFile as execFileCallback, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -50,12 +51,30 @@ export interface CephRgwServer {
   startGateway(): Promise<void>;
   /** Stops gateway, OSD and monitor, in that order, and removes the directory. */
   stop(): Promise<void>;
+  /** The cluster's ceph.conf (for radosgw-admin or ceph run outside this process, e.g. synchronously). */
+  configPath: string;
+  /** PIDs of the running daemons (gateway, OSD, monitor): the benchmark reads their CPU and memory in /proc. */
+  daemonPids(): number[];
+}
+
+export interface CephRgwOptions {
+  /**
+   * Capacity of the memstore OSD (default 1 GiB). memstore holds every object in RAM, so this is also about how
+   * much memory the OSD may take; writes fail once it is nearly full (the OSD's full ratio).
+   */
+  memstoreBytes?: number;
+  /**
+   * Beast's `tcp_nodelay=1` (off by default, as in Ceph's own default). Without it, a small answer whose body
+   * leaves in a second segment waits for the client's delayed ACK of the headers: ~40 ms per small GET on Linux,
+   * which makes reads of many small objects or ranges (a restore's tree blobs) latency-bound for any client.
+   */
+  tcpNoDelay?: boolean;
 }
 
 const accessKeyId = 'BACKUPMANAGERTEST01';
 const secretAccessKey = 'backup-manager-test-secret-0123456789';
 
-function cephConfig(dir: string, monPort: number, rgwPort: number): string {
+function cephConfig(dir: string, monPort: number, rgwPort: number, options: CephRgwOptions): string {
   return `[global]
 fsid = ${randomUUID()}
 mon host = v2:127.0.0.1:${monPort}
@@ -92,9 +111,9 @@ mon data = ${dir}/mon
 [osd.0]
 osd data = ${dir}/osd
 osd objectstore = memstore
-memstore device bytes = ${1024 * 1024 * 1024}
+memstore device bytes = ${options.memstoreBytes ?? 1024 * 1024 * 1024}
 [client.rgw]
-rgw frontends = beast endpoint=127.0.0.1:${rgwPort}
+rgw frontends = beast endpoint=127.0.0.1:${rgwPort}${options.tcpNoDelay ? ' tcp_nodelay=1' : ''}
 rgw data = ${dir}/rgw
 rgw dns name = localhost
 # quota tests: a bucket's usage is read fresh, not from a 10-minute cache
@@ -131,13 +150,13 @@ async function poll(what: string, ready: () => Promise<boolean>, timeoutMs: numb
   throw new Error(`${what} did not come up within ${timeoutMs} ms`);
 }
 
-export async function startCephRgw(): Promise<CephRgwServer> {
+export async function startCephRgw(options: CephRgwOptions = {}): Promise<CephRgwServer> {
   const started = Date.now();
   const dir = await makeTempDir('ceph');
   for (const sub of ['log', 'mon', 'osd', 'run', 'rgw']) await mkdir(path.join(dir, sub));
   const [monPort, rgwPort] = [await freePort(), await freePort()];
   const conf = path.join(dir, 'ceph.conf');
-  await writeFile(conf, cephConfig(dir, monPort, rgwPort));
+  await writeFile(conf, cephConfig(dir, monPort, rgwPort, options));
   const log = (name: string) => path.join(dir, 'log', `${name}.out`);
   const cli = async (binary: string, args: readonly string[]) =>
     (await execFile(binary, ['-c', conf, ...args], { timeout: 60_000 })).stdout;
@@ -218,6 +237,13 @@ export async function startCephRgw(): Promise<CephRgwServer> {
     admin: (args) => cli('/usr/bin/radosgw-admin', args),
     stopGateway: () => halt(daemons.rgw, 'SIGTERM'),
     startGateway,
+    configPath: conf,
+    daemonPids: () =>
+      [daemons.rgw, daemons.osd, daemons.mon].flatMap((daemon) =>
+        daemon?.pid !== undefined && daemon.exitCode === null && daemon.signalCode === null
+          ? [daemon.pid]
+          : [],
+      ),
     async stop() {
       await stopAll();
       await removeTempDir(dir);
