@@ -104,6 +104,8 @@ export async function startS3Target(work) {
       };
     },
     serverCpuSeconds: () => server.daemonPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0),
+    // restic speaks S3 itself: it starts no helper process.
+    resticHelperCpuSeconds: () => 0,
     async stop() {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
