@@ -3,9 +3,9 @@
  * which directories a new repository has, how temporary files are marked, and how a read range resolves against
  * a file's size. Paths are POSIX-style ('/'); a local backend on another OS joins them its own way.
  */
-import { EngineError } from '../errors';
+import { EngineError, isEngineError } from '../errors';
 import { isId } from '../ids';
-import type { FileHandle, FileType } from './backend';
+import type { FileHandle, FileInfo, FileType } from './backend';
 
 export const typeDirs: Record<Exclude<FileType, 'config'>, string> = {
   key: 'keys',
@@ -14,6 +14,19 @@ export const typeDirs: Record<Exclude<FileType, 'config'>, string> = {
   snapshot: 'snapshots',
   lock: 'locks',
 };
+
+/**
+ * The config's info, or null when there is none: `exists` and `list('config')` of a remote backend, whose `stat`
+ * fails NOT_FOUND for an absent file (one request for both questions).
+ */
+export async function statConfig(stat: (file: FileHandle) => Promise<FileInfo>): Promise<FileInfo | null> {
+  try {
+    return await stat({ type: 'config', name: '' });
+  } catch (error) {
+    if (isEngineError(error, 'NOT_FOUND')) return null;
+    throw error;
+  }
+}
 
 /** Marks a temporary file of a write in progress (restic's own are named alike). */
 export const tempMarker = '-tmp-';

@@ -38,7 +38,7 @@ import {
   type WriteData,
   writeDataLength,
 } from './backend';
-import { filePathParts, resolveRange, typeDirs } from './restic-layout';
+import { filePathParts, resolveRange, statConfig, typeDirs } from './restic-layout';
 import { engineErrorOf } from './s3-errors';
 import {
   abortLeftoverUploads,
@@ -147,18 +147,13 @@ export class S3Backend implements Backend {
   }
 
   async exists(): Promise<boolean> {
-    try {
-      await this.stat({ type: 'config', name: '' });
-      return true;
-    } catch (error) {
-      if (isEngineError(error, 'NOT_FOUND')) return false;
-      throw error;
-    }
+    return (await statConfig((file) => this.stat(file))) !== null;
   }
 
   async *list(type: FileType): AsyncIterable<FileInfo> {
     if (type === 'config') {
-      if (await this.exists()) yield await this.stat({ type, name: '' });
+      const config = await statConfig((file) => this.stat(file));
+      if (config !== null) yield config;
       return;
     }
     const dir = `${this.keyOf([typeDirs[type]])}/`;

@@ -14,7 +14,14 @@ import type { FileEntryWithStats, SFTPWrapper, Stats } from 'ssh2';
 import { EngineError, isEngineError } from '../errors';
 import { isId } from '../ids';
 import type { Backend, FileDraft, FileHandle, FileInfo, FileType, ReadRange, WriteData } from './backend';
-import { filePathParts, repositoryDirs, resolveRange, tempMarker, typeDirs } from './restic-layout';
+import {
+  filePathParts,
+  repositoryDirs,
+  resolveRange,
+  statConfig,
+  tempMarker,
+  typeDirs,
+} from './restic-layout';
 import { openSftpConnection, type SftpOptions } from './sftp-connection';
 import { openSftpDraft, type SftpDraftServer } from './sftp-draft';
 import { readPipelined, type SftpSession, sendGuarded } from './sftp-pipeline';
@@ -63,18 +70,13 @@ export class SftpBackend implements Backend {
   }
 
   async exists(): Promise<boolean> {
-    try {
-      await this.stat({ type: 'config', name: '' });
-      return true;
-    } catch (error) {
-      if (isEngineError(error, 'NOT_FOUND')) return false;
-      throw error;
-    }
+    return (await statConfig((file) => this.stat(file))) !== null;
   }
 
   async *list(type: FileType): AsyncIterable<FileInfo> {
     if (type === 'config') {
-      if (await this.exists()) yield await this.stat({ type, name: '' });
+      const config = await statConfig((file) => this.stat(file));
+      if (config !== null) yield config;
       return;
     }
     const dir = this.join([typeDirs[type]]);
